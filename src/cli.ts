@@ -1,0 +1,188 @@
+import { Command, CommanderError, Option } from "commander";
+import { loadPipeline } from "./config.js";
+import { ingest, type InputSpec } from "./ingest/index.js";
+import {
+  FORMATS,
+  isFormat,
+  MAPPABLE_FIELDS,
+  type FieldMapping,
+  type MappableField,
+} from "./ingest/types.js";
+import { msg } from "./messages.js";
+import { runPipeline } from "./pipeline.js";
+import { formatSummary, writeCorpusFiles } from "./report/corpus-files.js";
+import { isIsoDay } from "./util/dates.js";
+import { isUserError, UserError } from "./util/errors.js";
+import { progressBar } from "./util/progress.js";
+
+/**
+ * The `papertrends` command line. It parses arguments, loads pipeline files and calls the
+ * stages; it holds no logic of its own. Exit codes: 0 success, 1 bad input or config,
+ * 2 internal error (stack trace with --verbose).
+ */
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+}
+
+const defaultIo = (): Io => ({ stdout: (s) => process.stdout.write(s), stderr: process.stderr });
+
+function asOfOption(v: string): string {
+  if (!isIsoDay(v)) throw new UserError(msg.invalidAsOf(v));
+  return v;
+}
+
+function mapOption(v: string, prev: FieldMapping = {}): FieldMapping {
+  const m = /^([A-Za-z]+)=(.+)$/.exec(v);
+  if (!m) throw new UserError(msg.invalidMap(v));
+  const field = m[1] as string;
+  if (!(MAPPABLE_FIELDS as readonly string[]).includes(field))
+    throw new UserError(msg.unknownMapField(field, MAPPABLE_FIELDS));
+  return { ...prev, [field as MappableField]: m[2] as string };
+}
+
+const isPipelineFile = (p: string): boolean => /\.ya?ml$/i.test(p);
+
+function progressFor(io: Io, label: string) {
+  return (total: number) =>
+    progressBar(total, label, io.stderr as Parameters<typeof progressBar>[2]);
+}
+
+export function buildProgram(io: Io): Command {
+  const program = new Command("papertrends")
+    .description("Topic clustering and trend analytics for research-paper listings")
+    .version("0.1.0")
+    .option("--verbose", "print stack traces for errors")
+    .configureOutput({ writeOut: io.stdout, writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  program
+    .command("ingest")
+    .description("read paper listings into one validated, de-duplicated corpus (JSONL)")
+    .argument(
+      "<paths...>",
+      "files or directories of listings, or a pipeline file (.yaml) naming them",
+    )
+    .addOption(
+      new Option("--format <format>", "source format (default: detected from the content)").choices(
+        FORMATS,
+      ),
+    )
+    .option("--as-of <date>", "capture day YYYY-MM-DD: resolves year-less dates", asOfOption)
+    .option("--map <field=column>", "generic CSV/JSONL field mapping (repeatable)", mapOption)
+    .option("--out <corpus.jsonl>", "write the corpus here, one paper a line")
+    .option(
+      "--rejects <rejects.jsonl>",
+      "write rejected records with their reasons (default: next to --out)",
+    )
+    .option("--json", "print the summary as JSON")
+    .addHelpText(
+      "after",
+      `
+Formats: ${FORMATS.join(", ")} (plain or .gz)
+
+Examples:
+  papertrends ingest data/hf-papers-search-page-2025-10-30.txt --as-of 2025-10-30
+  papertrends ingest ../shared/data/hf-daily-papers --out corpus.jsonl --rejects rejects.jsonl
+  papertrends ingest papers.csv --map abstract=Summary --map date=Published --json
+  papertrends ingest pipelines/hf-papers-page.yaml --out corpus.jsonl`,
+    )
+    .action(
+      async (
+        paths: string[],
+        opts: {
+          format?: string;
+          asOf?: string;
+          map?: FieldMapping;
+          out?: string;
+          rejects?: string;
+          json?: boolean;
+        },
+      ) => {
+        let inputs: InputSpec[] = [];
+        let asOf = opts.asOf;
+        let mapping = opts.map;
+        for (const p of paths) {
+          if (isPipelineFile(p)) {
+            const cfg = await loadPipeline(p);
+            inputs.push(...cfg.inputs);
+            asOf ??= cfg.asOf;
+            mapping ??= cfg.mapping;
+          } else inputs.push({ path: p });
+        }
+        if (opts.format !== undefined && isFormat(opts.format)) {
+          const format = opts.format;
+          inputs = inputs.map((i) => ({ ...i, format }));
+        }
+        const corpus = await ingest(inputs, {
+          ...(asOf !== undefined && { asOf }),
+          ...(mapping !== undefined && { mapping }),
+          progress: progressFor(io, "ingest"),
+        });
+        const rejects =
+          opts.rejects ??
+          (opts.out ? opts.out.replace(/(\.jsonl)?$/, ".rejects.jsonl") : undefined);
+        await writeCorpusFiles(corpus, {
+          ...(opts.out !== undefined && { corpus: opts.out }),
+          ...(rejects !== undefined && { rejects }),
+        });
+        if (opts.json) io.stdout(JSON.stringify(corpus.summary, null, 2) + "\n");
+        else {
+          io.stdout(formatSummary(corpus.summary) + "\n");
+          if (opts.out) io.stdout(`\nwrote ${opts.out} (${corpus.papers.length} papers)\n`);
+          if (rejects) io.stdout(`wrote ${rejects} (${corpus.rejects.length} rejected records)\n`);
+          else if (corpus.rejects.length)
+            io.stdout(
+              `\n${corpus.rejects.length} rejected records not written (use --rejects FILE)\n`,
+            );
+        }
+      },
+    );
+
+  program
+    .command("run")
+    .description("run a pipeline file: ingest (and, as they land, cluster, trends, report)")
+    .argument("<pipeline.yaml>", "pipeline file")
+    .option("--input <files...>", "run the pipeline's settings on these inputs instead")
+    .option("--as-of <date>", "capture day YYYY-MM-DD", asOfOption)
+    .option("--out <dir>", "output folder (default: the pipeline's output, reports/<name>)")
+    .addHelpText("after", `\nExample:\n  papertrends run pipelines/hf-papers-page.yaml`)
+    .action(async (file: string, opts: { input?: string[]; asOf?: string; out?: string }) => {
+      const config = await loadPipeline(file);
+      const result = await runPipeline(config, {
+        progress: progressFor(io, config.name),
+        ...(opts.input !== undefined && { inputs: opts.input }),
+        ...(opts.asOf !== undefined && { asOf: opts.asOf }),
+        ...(opts.out !== undefined && { out: opts.out }),
+      });
+      io.stdout(`pipeline ${config.name}\n\n${formatSummary(result.corpus.summary)}\n\n`);
+      io.stdout(`wrote ${result.outDir}/\n${result.files.map((f) => `  ${f}`).join("\n")}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const program = buildProgram(io);
+  const verbose = argv.includes("--verbose");
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : 1;
+    }
+    if (isUserError(e)) {
+      io.stderr.write(`papertrends: ${e.message}\n`);
+      if (verbose && e.stack) io.stderr.write(e.stack + "\n");
+      return 1;
+    }
+    io.stderr.write(`papertrends: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (verbose && e instanceof Error && e.stack) io.stderr.write(e.stack + "\n");
+    else io.stderr.write("(run with --verbose for the stack trace)\n");
+    return 2;
+  }
+}

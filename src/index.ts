@@ -1,0 +1,31 @@
+export { ingest, type InputSpec, type IngestOptions } from "./ingest/index.js";
+export {
+  CorpusBuilder,
+  type Corpus,
+  type IngestSummary,
+  type SourceStats,
+} from "./ingest/corpus.js";
+export { detectFormat, detectFromHead } from "./ingest/detect.js";
+export {
+  Format,
+  FORMATS,
+  isFormat,
+  MAPPABLE_FIELDS,
+  type FieldMapping,
+  type Paper,
+  type ParseItem,
+  type Reject,
+  type SourceRef,
+} from "./ingest/types.js";
+export {
+  loadPipeline,
+  parsePipeline,
+  pipelineSchema,
+  pipelineJsonSchema,
+  type PipelineConfig,
+} from "./config.js";
+export { runPipeline, type RunContext, type RunResult } from "./pipeline.js";
+export { parseDate, isIsoDay } from "./util/dates.js";
+export { UserError, InputFileError } from "./util/errors.js";
+export { paperToJson, formatSummary } from "./report/corpus-files.js";
+export { main } from "./cli.js";

@@ -1,0 +1,204 @@
+import { createReadStream } from "node:fs";
+import { open, readFile, stat } from "node:fs/promises";
+import { createGunzip, gunzipSync } from "node:zlib";
+import { InputFileError } from "../util/errors.js";
+import { msg } from "../messages.js";
+import type { Progress } from "../util/progress.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function isGzipMagic(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+function ioReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOENT") return msg.notFound();
+  if (err.code === "EISDIR") return "is a directory";
+  if (err.code === "EACCES") return "permission denied";
+  return err.message ?? String(e);
+}
+
+export async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (e) {
+    throw new InputFileError(file, undefined, msg.cannotRead(ioReason(e)));
+  }
+}
+
+/** Byte offset of the first invalid UTF-8 sequence, or -1 when the bytes are valid. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) [n, min] = [1, 0x80];
+    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
+    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
+    else return i;
+    if (i + n >= b.length) return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+function lineOfOffset(b: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < b.length; i++) if (b[i] === 0x0a) line++;
+  return line;
+}
+
+function decodeWhole(file: string, bytes: Uint8Array): string {
+  try {
+    const text = utf8.decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    const at = Math.max(0, firstInvalidUtf8(bytes));
+    throw new InputFileError(file, `${lineOfOffset(bytes, at)} (byte ${at})`, msg.invalidUtf8());
+  }
+}
+
+/** Reads a whole file (gzip-compressed or not) as UTF-8 text. */
+export async function readText(file: string, progress: Progress): Promise<string> {
+  let raw: Buffer;
+  try {
+    raw = await readFile(file);
+  } catch (e) {
+    throw new InputFileError(file, undefined, msg.cannotRead(ioReason(e)));
+  }
+  progress.advance(raw.length);
+  if (isGzipMagic(raw)) {
+    try {
+      raw = gunzipSync(raw);
+    } catch (e) {
+      throw new InputFileError(file, undefined, msg.truncatedGzip((e as Error).message));
+    }
+  }
+  return decodeWhole(file, raw);
+}
+
+/** The first `n` bytes of a file's content (decompressed when gzip), as text for detection. */
+export async function readHead(file: string, n = 64 * 1024): Promise<string> {
+  let head: Buffer;
+  try {
+    const h = await open(file, "r");
+    try {
+      const buf = Buffer.alloc(n);
+      const { bytesRead } = await h.read(buf, 0, n, 0);
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await h.close();
+    }
+  } catch (e) {
+    throw new InputFileError(file, undefined, msg.cannotRead(ioReason(e)));
+  }
+  if (isGzipMagic(head)) {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const stream = createReadStream(file).pipe(createGunzip());
+    try {
+      for await (const c of stream as AsyncIterable<Buffer>) {
+        chunks.push(c);
+        got += c.length;
+        if (got >= n) break;
+      }
+    } catch {
+      // a truncated archive is reported by the full read; the head is enough to detect
+    } finally {
+      stream.destroy();
+    }
+    head = Buffer.concat(chunks).subarray(0, n);
+  }
+  // cut at the last complete line so a multi-byte character is never split
+  const cut = head.length === n ? head.lastIndexOf(0x0a) : head.length;
+  return new TextDecoder("utf-8").decode(head.subarray(0, cut > 0 ? cut : head.length));
+}
+
+export interface Line {
+  text: string;
+  /** 1-based line number */
+  no: number;
+  /** true when the file ends without a newline after this line */
+  unterminated: boolean;
+}
+
+/**
+ * Streams a file's lines (gzip or plain) with bounded memory. Each line is decoded as UTF-8 on
+ * its own, so an invalid byte is reported with its line number.
+ */
+export async function* readLines(file: string, progress: Progress): AsyncGenerator<Line> {
+  const head = Buffer.alloc(2);
+  try {
+    const h = await open(file, "r");
+    try {
+      await h.read(head, 0, 2, 0);
+    } finally {
+      await h.close();
+    }
+  } catch (e) {
+    throw new InputFileError(file, undefined, msg.cannotRead(ioReason(e)));
+  }
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  raw.on("data", (c) => progress.advance(c.length));
+  const gz = isGzipMagic(head);
+  const source = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  if (gz) raw.on("error", (e) => source.destroy(e));
+  let rest: Buffer = Buffer.alloc(0);
+  let no = 0;
+  const decodeLine = (b: Buffer): string => {
+    try {
+      const s = utf8.decode(b);
+      return no === 1 && s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+    } catch {
+      const at = Math.max(0, firstInvalidUtf8(b));
+      throw new InputFileError(file, `${no}, column ${at + 1}`, msg.invalidUtf8());
+    }
+  };
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      let buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      let start = 0;
+      let nl: number;
+      while ((nl = buf.indexOf(0x0a, start)) !== -1) {
+        no++;
+        let end = nl;
+        if (end > start && buf[end - 1] === 0x0d) end--;
+        yield { text: decodeLine(buf.subarray(start, end)), no, unterminated: false };
+        start = nl + 1;
+      }
+      buf = buf.subarray(start);
+      rest = Buffer.from(buf);
+    }
+  } catch (e) {
+    if (e instanceof InputFileError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (
+      gz &&
+      (err.code === "Z_BUF_ERROR" ||
+        err.code === "Z_DATA_ERROR" ||
+        /unexpected end/i.test(err.message))
+    ) {
+      throw new InputFileError(file, `after line ${no}`, msg.truncatedGzip(err.message));
+    }
+    throw new InputFileError(file, undefined, msg.cannotRead(ioReason(e)));
+  } finally {
+    raw.destroy();
+  }
+  if (rest.length) {
+    no++;
+    yield { text: decodeLine(rest), no, unterminated: true };
+  }
+}

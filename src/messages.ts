@@ -1,0 +1,82 @@
+/**
+ * Every warning, reject reason and error text the tool prints lives here, so that wording is
+ * consistent and tests can assert exact messages.
+ */
+const q = (s: string): string => JSON.stringify(s);
+const excerpt = (s: string, n = 60): string => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+export const msg = {
+  // file-level errors
+  cannotRead: (reason: string) => `cannot read: ${reason}`,
+  notFound: () => `no such file or directory`,
+  emptyDirectory: () =>
+    `directory holds no input files (.json .jsonl .xml .csv .txt, optionally .gz)`,
+  invalidUtf8: () => `not valid UTF-8 text (re-encode the file as UTF-8)`,
+  truncatedGzip: (reason: string) => `truncated or corrupt gzip data (${reason})`,
+  unrecognisedFormat: (start: string) =>
+    `unrecognised format: the file starts with ${q(excerpt(start, 40))}; pass --format with one of the supported formats`,
+  invalidJson: (reason: string) => `invalid JSON: ${reason}`,
+  truncatedJson: () => `the file ends before the JSON document is complete (truncated?)`,
+  truncatedLastLine: (reason: string) =>
+    `the last line is not complete JSON (truncated file?): ${reason}`,
+  invalidXml: (reason: string) => `invalid XML: ${reason}`,
+  notAtomFeed: () => `XML is not an Atom feed (no <feed> element)`,
+  notOaiPmh: () => `XML is not an OAI-PMH response (no <OAI-PMH> element)`,
+  arxivApiError: (message: string) => `the arXiv API returned an error: ${q(message)}`,
+  oaiError: (code: string, message: string) =>
+    `the OAI-PMH server returned an error ${code}: ${q(message)}`,
+  oaiNoListRecords: () => `OAI-PMH response holds no <ListRecords> (only ListRecords is supported)`,
+  hfDailyShape: (what: string) =>
+    `expected a daily-papers response (a JSON array, or {status, date, count, data}), found ${what}`,
+  yearlessDateNeedsAsOf: (date: string) =>
+    `date ${q(date)} has no year; pass --as-of DATE (or asOf in the pipeline file) with the day the page was captured`,
+  csvError: (reason: string) => `invalid CSV: ${reason}`,
+  csvNoTitleColumn: (header: string[], field: string) =>
+    `no column for ${field}: the header has ${header.map(q).join(", ")}; map one with --map ${field}=COLUMN or the pipeline's mapping`,
+  pageNoEntries: () =>
+    `no paper entries found (expected title, abstract, then "• N authors", "·", date blocks)`,
+
+  // record-level reject reasons
+  missingField: (field: string) => `missing ${field}`,
+  emptyField: (field: string) => `empty ${field}`,
+  wrongType: (field: string, expected: string, got: unknown) =>
+    `${field} should be ${expected}, got ${typeName(got)}`,
+  unparseableDate: (value: string) => `unparseable date ${q(excerpt(value))}`,
+  pythonReprItem: () => `item is a string holding a Python repr, not a JSON object`,
+  itemNotObject: (got: unknown) => `item should be an object, got ${typeName(got)}`,
+  invalidJsonLine: (reason: string) => `invalid JSON: ${reason}`,
+  deletedRecord: () => `record is marked deleted by the OAI-PMH server`,
+  noMetadata: () => `record has no arXivRaw, arXiv or oai_dc metadata`,
+  csvFieldCount: (got: number, want: number) => `row has ${got} fields, the header has ${want}`,
+  pageEntryNoAbstract: () => `entry has a title but no abstract`,
+
+  // config
+  unknownKey: (path: string, key: string, allowed: string[]) =>
+    `${path}: unknown key ${q(key)} (allowed: ${allowed.join(", ")})`,
+  invalidOption: (name: string, value: string, expected: string[]) =>
+    `invalid ${name}: ${q(value)} (expected one of ${expected.join(", ")})`,
+  invalidAsOf: (value: string) => `invalid --as-of: ${q(value)} (expected a day as YYYY-MM-DD)`,
+  invalidMap: (value: string) =>
+    `invalid --map: ${q(value)} (expected FIELD=COLUMN, e.g. abstract=summary)`,
+  unknownMapField: (field: string, allowed: readonly string[]) =>
+    `invalid --map field ${q(field)} (expected one of ${allowed.join(", ")})`,
+  pipelineRead: (file: string, reason: string) => `${file}: ${reason}`,
+  noInputs: () => `no inputs: give paths on the command line or inputs in the pipeline file`,
+} as const;
+
+export function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  switch (typeof v) {
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "a boolean";
+    case "object":
+      return "an object";
+    default:
+      return typeof v;
+  }
+}

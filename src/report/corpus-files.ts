@@ -1,0 +1,103 @@
+import type { Corpus, IngestSummary } from "../ingest/corpus.js";
+import type { Paper, Reject, SourceRef } from "../ingest/types.js";
+import { writeFileAtomic, writeTextAtomic } from "../util/atomic-write.js";
+
+/** Paper as one JSON line, fields always in the same order. */
+export function paperToJson(p: Paper): string {
+  const o: Record<string, unknown> = {
+    id: p.id,
+    title: p.title,
+    abstract: p.abstract,
+    date: p.date,
+    authors: p.authors,
+  };
+  if (p.authorCount !== undefined) o.authorCount = p.authorCount;
+  if (p.upvotes !== undefined) o.upvotes = p.upvotes;
+  if (p.comments !== undefined) o.comments = p.comments;
+  if (p.categories !== undefined) o.categories = p.categories;
+  if (p.keywords !== undefined) o.keywords = p.keywords;
+  if (p.org !== undefined) o.org = p.org;
+  o.source = sourceJson(p.source);
+  if (p.alsoIn?.length) o.alsoIn = p.alsoIn.map(sourceJson);
+  return JSON.stringify(o);
+}
+
+function sourceJson(s: SourceRef): Record<string, unknown> {
+  const o: Record<string, unknown> = { file: s.file };
+  if (s.line !== undefined) o.line = s.line;
+  if (s.index !== undefined) o.index = s.index;
+  o.format = s.format;
+  return o;
+}
+
+export function rejectToJson(r: Reject): string {
+  return JSON.stringify({
+    source: sourceJson(r.source),
+    reason: r.reason,
+    record: r.record ?? null,
+  });
+}
+
+export async function writeJsonLines<T>(
+  path: string,
+  rows: readonly T[],
+  line: (row: T) => string,
+): Promise<void> {
+  await writeFileAtomic(path, async (append) => {
+    for (const r of rows) await append(line(r) + "\n");
+  });
+}
+
+export async function writeCorpusFiles(
+  corpus: Corpus,
+  paths: { corpus?: string; rejects?: string; summary?: string },
+): Promise<void> {
+  if (paths.corpus) await writeJsonLines(paths.corpus, corpus.papers, paperToJson);
+  if (paths.rejects) await writeJsonLines(paths.rejects, corpus.rejects, rejectToJson);
+  if (paths.summary)
+    await writeTextAtomic(paths.summary, JSON.stringify(corpus.summary, null, 2) + "\n");
+}
+
+/** The ingest summary as a plain-text table, one row per input and a total. */
+export function formatSummary(summary: IngestSummary): string {
+  const head = ["input", "files", "read", "kept", "duplicates", "rejected", "undated", "dates"];
+  const range = (a: string | null, b: string | null): string => (a === null ? "-" : `${a}..${b}`);
+  const rows = summary.inputs.map((s) => [
+    s.input,
+    String(s.files),
+    String(s.read),
+    String(s.kept),
+    String(s.duplicates),
+    String(s.rejected),
+    String(s.undated),
+    range(s.dateMin, s.dateMax),
+  ]);
+  const t = summary.total;
+  if (summary.inputs.length > 1) {
+    rows.push([
+      "total",
+      String(t.files),
+      String(t.read),
+      String(t.kept),
+      String(t.duplicates),
+      String(t.rejected),
+      String(t.undated),
+      range(t.dateMin, t.dateMax),
+    ]);
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const fmt = (r: string[]): string =>
+    r
+      .map((c, i) =>
+        i === 0 || i === r.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
+      )
+      .join("  ")
+      .trimEnd();
+  const out = [fmt(head), ...rows.map(fmt)];
+  const reasons = Object.entries(summary.rejectReasons);
+  if (reasons.length) {
+    out.push("", "rejected records by reason:");
+    for (const [reason, n] of reasons) out.push(`  ${String(n).padStart(6)}  ${reason}`);
+  }
+  return out.join("\n");
+}
