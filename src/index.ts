@@ -27,5 +27,5 @@ export {
 export { runPipeline, type RunContext, type RunResult } from "./pipeline.js";
 export { parseDate, isIsoDay } from "./util/dates.js";
 export { UserError, InputFileError } from "./util/errors.js";
-export { paperToJson, formatSummary } from "./report/corpus-files.js";
+export { paperToJson, formatSummary, writeCorpusFiles } from "./report/corpus-files.js";
 export { main } from "./cli.js";

@@ -17,8 +17,8 @@ export const msg = {
     `unrecognised format: the file starts with ${q(excerpt(start, 40))}; pass --format with one of the supported formats`,
   invalidJson: (reason: string) => `invalid JSON: ${reason}`,
   truncatedJson: () => `the file ends before the JSON document is complete (truncated?)`,
-  truncatedLastLine: (reason: string) =>
-    `the last line is not complete JSON (truncated file?): ${reason}`,
+  truncatedLastLine: () =>
+    `the last line ends before its JSON object is complete (truncated file?)`,
   invalidXml: (reason: string) => `invalid XML: ${reason}`,
   notAtomFeed: () => `XML is not an Atom feed (no <feed> element)`,
   notOaiPmh: () => `XML is not an OAI-PMH response (no <OAI-PMH> element)`,
@@ -44,7 +44,9 @@ export const msg = {
   unparseableDate: (value: string) => `unparseable date ${q(excerpt(value))}`,
   pythonReprItem: () => `item is a string holding a Python repr, not a JSON object`,
   itemNotObject: (got: unknown) => `item should be an object, got ${typeName(got)}`,
-  invalidJsonLine: (reason: string) => `invalid JSON: ${reason}`,
+  invalidJsonLine: (column: number, found: string) =>
+    `invalid JSON: unexpected ${q(found)} at column ${column}`,
+  jsonLineCutShort: () => `invalid JSON: the line ends before the object is complete`,
   deletedRecord: () => `record is marked deleted by the OAI-PMH server`,
   noMetadata: () => `record has no arXivRaw, arXiv or oai_dc metadata`,
   csvFieldCount: (got: number, want: number) => `row has ${got} fields, the header has ${want}`,

@@ -25,13 +25,18 @@ async function* textOf(file: string, opts: ParseOptions): AsyncGenerator<string>
 }
 
 export async function* parseCsv(file: string, opts: ParseOptions): AsyncGenerator<ParseItem> {
-  let header: string[] = [];
+  let header: string[] | undefined;
   let mapping: FieldMapping = {};
   const parser = Readable.from(textOf(file, opts)).pipe(
-    parse({
-      bom: true,
-      columns: (h: string[]) => {
-        header = h.map((c) => c.trim());
+    parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
+  );
+  try {
+    for await (const row of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (header === undefined) {
+        header = row.record.map((c) => c.trim());
         mapping = resolveMapping(header, opts.mapping);
         for (const f of ["title", "abstract"] as const) {
           const col = mapping[f];
@@ -39,28 +44,15 @@ export async function* parseCsv(file: string, opts: ParseOptions): AsyncGenerato
             throw new InputFileError(file, "line 1", msg.csvNoTitleColumn(header, f));
           }
         }
-        return header;
-      },
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }),
-  );
-  try {
-    for await (const row of parser as AsyncIterable<{
-      record: Record<string, string>;
-      info: { lines: number; invalid_field_length: number; columns: unknown };
-    }>) {
-      const source = { file, line: row.info.lines, format: Format.csv };
-      const got = Object.keys(row.record).length;
-      if (row.info.invalid_field_length > 0 || got !== header.length) {
-        yield reject(source, msg.csvFieldCount(got, header.length), row.record);
         continue;
       }
-      yield toPaper(applyMapping(row.record, mapping), source, {
-        asOf: opts.asOf,
-        raw: row.record,
-      });
+      const source = { file, line: row.info.lines, format: Format.csv };
+      const record = Object.fromEntries((header as string[]).map((h, i) => [h, row.record[i]]));
+      if (row.record.length !== header.length) {
+        yield reject(source, msg.csvFieldCount(row.record.length, header.length), row.record);
+        continue;
+      }
+      yield toPaper(applyMapping(record, mapping), source, { asOf: opts.asOf, raw: record });
     }
   } catch (e) {
     if (e instanceof InputFileError) throw e;

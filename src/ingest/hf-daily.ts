@@ -1,7 +1,7 @@
 import { InputFileError } from "../util/errors.js";
 import { msg, typeName } from "../messages.js";
 import type { ParseOptions } from "./context.js";
-import { jsonErrorWhere } from "./json-position.js";
+import { jsonFileError } from "./json-position.js";
 import { readText } from "./read.js";
 import { reject, toPaper } from "./record.js";
 import { Format, type ParseItem, type SourceRef } from "./types.js";
@@ -32,8 +32,8 @@ export async function* parseHfDaily(file: string, opts: ParseOptions): AsyncGene
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    const { where, reason } = jsonErrorWhere(text, e);
+  } catch {
+    const { where, reason } = jsonFileError(text);
     throw new InputFileError(file, where, reason);
   }
   let items: unknown[];

@@ -1,7 +1,7 @@
 import { InputFileError } from "../util/errors.js";
 import { msg } from "../messages.js";
 import type { ParseOptions } from "./context.js";
-import { jsonErrorWhere } from "./json-position.js";
+import { jsonProblem } from "./json-position.js";
 import { applyMapping, resolveMapping } from "./mapping.js";
 import { readLines } from "./read.js";
 import { reject, toPaper, type RawFields } from "./record.js";
@@ -73,11 +73,13 @@ async function* parseLines(
     let value: unknown;
     try {
       value = JSON.parse(line.text);
-    } catch (e) {
-      const { reason } = jsonErrorWhere(line.text, e);
-      if (line.unterminated)
-        throw new InputFileError(file, `line ${line.no}`, msg.truncatedLastLine(reason));
-      yield reject(source, msg.invalidJsonLine(reason), line.text);
+    } catch {
+      const p = jsonProblem(line.text);
+      if (line.unterminated && p.truncated) {
+        throw new InputFileError(file, `line ${line.no}`, msg.truncatedLastLine());
+      }
+      const reason = p.truncated ? msg.jsonLineCutShort() : msg.invalidJsonLine(p.column, p.found);
+      yield reject(source, reason, line.text);
       continue;
     }
     if (!isObj(value)) {

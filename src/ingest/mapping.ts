@@ -4,8 +4,8 @@ import { MAPPABLE_FIELDS, type FieldMapping, type MappableField } from "./types.
 /** Column/key names tried, in order, when the mapping does not name one. */
 const CANDIDATES: Record<MappableField, string[]> = {
   id: ["id", "arxiv_id", "arxivId", "paper_id", "paperId", "doi"],
-  title: ["title", "Title", "paper_title"],
-  abstract: ["abstract", "Abstract", "summary", "Summary", "description"],
+  title: ["title", "paper_title"],
+  abstract: ["abstract", "summary", "description"],
   date: [
     "date",
     "Date",
@@ -17,11 +17,11 @@ const CANDIDATES: Record<MappableField, string[]> = {
     "submitted",
     "update_date",
   ],
-  authors: ["authors", "Authors", "author", "creators"],
-  categories: ["categories", "Categories", "category", "subjects", "tags"],
+  authors: ["authors", "author", "creators"],
+  categories: ["categories", "category", "subjects", "tags"],
   primaryCategory: ["primary_category", "primaryCategory"],
-  keywords: ["keywords", "Keywords", "ai_keywords"],
-  upvotes: ["upvotes", "Upvotes", "likes"],
+  keywords: ["keywords", "ai_keywords"],
+  upvotes: ["upvotes", "likes"],
   comments: ["comments_count", "numComments", "num_comments"],
   org: ["org", "organization", "organisation", "affiliation"],
 };
@@ -29,12 +29,16 @@ const CANDIDATES: Record<MappableField, string[]> = {
 /** Completes a user mapping with the first candidate present in `keys`. */
 export function resolveMapping(keys: readonly string[], user: FieldMapping = {}): FieldMapping {
   const out: FieldMapping = {};
-  const have = new Set(keys);
+  // exact names first, then the same names in any letter case ("Published", "TITLE")
+  const byLower = new Map<string, string>();
+  for (const k of keys) if (!byLower.has(k.toLowerCase())) byLower.set(k.toLowerCase(), k);
   for (const f of MAPPABLE_FIELDS) {
     const explicit = user[f];
     if (explicit !== undefined) out[f] = explicit;
     else {
-      const hit = CANDIDATES[f].find((c) => have.has(c));
+      const hit = CANDIDATES[f]
+        .map((c) => byLower.get(c.toLowerCase()))
+        .find((k) => k !== undefined);
       if (hit !== undefined) out[f] = hit;
     }
   }

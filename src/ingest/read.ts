@@ -67,7 +67,11 @@ function decodeWhole(file: string, bytes: Uint8Array): string {
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     const at = Math.max(0, firstInvalidUtf8(bytes));
-    throw new InputFileError(file, `${lineOfOffset(bytes, at)} (byte ${at})`, msg.invalidUtf8());
+    throw new InputFileError(
+      file,
+      `line ${lineOfOffset(bytes, at)} (byte ${at})`,
+      msg.invalidUtf8(),
+    );
   }
 }
 
@@ -164,7 +168,7 @@ export async function* readLines(file: string, progress: Progress): AsyncGenerat
       return no === 1 && s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
     } catch {
       const at = Math.max(0, firstInvalidUtf8(b));
-      throw new InputFileError(file, `${no}, column ${at + 1}`, msg.invalidUtf8());
+      throw new InputFileError(file, `line ${no}, column ${at + 1}`, msg.invalidUtf8());
     }
   };
   try {

@@ -1,0 +1,161 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FIX, PAGE, ROOT, tmp, tmpFile } from "./helpers.js";
+
+/** Runs the built CLI as a user would; records stdout, stderr and the exit code. */
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "papertrends.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("papertrends CLI", () => {
+  it("ingest prints a summary per source and writes corpus and rejects", () => {
+    const dir = tmp();
+    const out = join(dir, "corpus.jsonl");
+    const r = cli("ingest", PAGE, join(FIX, "hf-daily"), "--as-of", "2025-10-30", "--out", out);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toMatch(
+      /^input\s+files\s+read\s+kept\s+duplicates\s+rejected\s+undated\s+dates$/,
+    );
+    expect(lines[1]).toMatch(
+      /hf-papers-search-page-2025-10-30\.txt\s+1\s+92\s+92\s+0\s+0\s+7\s+2016-03-25\.\.2025-10-26$/,
+    );
+    expect(lines[2]).toMatch(
+      /test\/fixtures\/hf-daily\s+5\s+64\s+29\s+0\s+35\s+0\s+2024-05-23\.\.2025-07-02$/,
+    );
+    expect(r.stdout).toContain("35  item is a string holding a Python repr, not a JSON object");
+    const corpus = readFileSync(out, "utf8").trimEnd().split("\n");
+    const rejects = readFileSync(join(dir, "corpus.rejects.jsonl"), "utf8").trimEnd().split("\n");
+    expect(rejects).toHaveLength(35);
+    expect(JSON.parse(rejects[0] as string)).toMatchObject({
+      reason: "item is a string holding a Python repr, not a JSON object",
+      source: { format: "hf-daily", index: 0 },
+    });
+    const first = JSON.parse(corpus[0] as string);
+    expect(Object.keys(first)).toEqual([
+      "id",
+      "title",
+      "abstract",
+      "date",
+      "authors",
+      "authorCount",
+      "source",
+    ]);
+  });
+
+  it("--json prints a balanced summary", () => {
+    const r = cli(
+      "ingest",
+      join(FIX, "arxiv-atom", "q_testing_s0_m10_bc5a6c384fe9.xml"),
+      join(FIX, "arxiv-atom", "q_testing_s5_m10_c0e94a259d4a.xml"),
+      "--json",
+    );
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.total).toMatchObject({ files: 2, read: 20, kept: 15, duplicates: 5, rejected: 0 });
+  });
+
+  it("ingest accepts a pipeline file and --format", () => {
+    const r = cli("ingest", "pipelines/hf-papers-page.yaml", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).total).toMatchObject({ read: 92, kept: 92, undated: 7 });
+    const f = cli(
+      "ingest",
+      join(FIX, "generic", "arxiver-40.jsonl"),
+      "--format",
+      "kaggle",
+      "--json",
+    );
+    expect(f.code).toBe(0);
+  });
+
+  it("bad input: a message naming file and line, exit 1, no stack trace, no partial output", () => {
+    const out = join(tmp(), "corpus.jsonl");
+    const r = cli("ingest", PAGE, "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `papertrends: ${PAGE}, line 357: date "May 22" has no year; pass --as-of DATE (or asOf in the pipeline file) with the day the page was captured\n`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("an error feed in a batch fails the whole batch and writes nothing", () => {
+    const out = join(tmp(), "c.jsonl");
+    const r = cli("ingest", join(FIX, "arxiv-atom"), "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /id_abc_s0_m100_b79c8dcf6bc3\.xml, entry 1: the arXiv API returned an error: "incorrect id format for abc"/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("bad options name the value and the allowed ones", () => {
+    const f = cli("ingest", PAGE, "--format", "pdf");
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(
+      /argument 'pdf' is invalid. Allowed choices are hf-page, hf-daily, arxiv-atom, oai-pmh, kaggle, jsonl, csv/,
+    );
+    const d = cli("ingest", PAGE, "--as-of", "30/10/2025");
+    expect(d.code).toBe(1);
+    expect(d.stderr).toBe(
+      'papertrends: invalid --as-of: "30/10/2025" (expected a day as YYYY-MM-DD)\n',
+    );
+    const m = cli("ingest", PAGE, "--map", "titel=Title");
+    expect(m.stderr).toMatch(/invalid --map field "titel" \(expected one of id, title, abstract/);
+  });
+
+  it("a non-UTF-8 file names the byte offset", () => {
+    const file = tmpFile(
+      "latin1.txt",
+      Buffer.concat([
+        Buffer.from("Title\n\nAbstract caf"),
+        Buffer.from([0xe9]),
+        Buffer.from("\n\n  • 2 authors\n·\nFeb 25, 2021\n"),
+      ]),
+    );
+    const r = cli("ingest", file, "--format", "hf-page");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/latin1\.txt, line 3 \(byte 19\): not valid UTF-8 text/);
+  });
+
+  it("--help shows examples", () => {
+    const r = cli("ingest", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Examples:");
+    expect(r.stdout).toContain(
+      "papertrends ingest ../shared/data/hf-daily-papers --out corpus.jsonl",
+    );
+  });
+
+  it("run writes the pipeline's corpus files", () => {
+    const out = tmp();
+    const r = cli("run", "pipelines/hf-papers-page.yaml", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("pipeline hf-papers-page");
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary.total).toMatchObject({
+      read: 92,
+      kept: 92,
+      duplicates: 0,
+      rejected: 0,
+      undated: 7,
+    });
+  });
+
+  it("same input gives byte-identical output", () => {
+    const a = join(tmp(), "a.jsonl");
+    const b = join(tmp(), "b.jsonl");
+    cli("ingest", join(FIX, "hf-daily"), PAGE, "--as-of", "2025-10-30", "--out", a);
+    cli("ingest", join(FIX, "hf-daily"), PAGE, "--as-of", "2025-10-30", "--out", b);
+    expect(readFileSync(a)).toEqual(readFileSync(b));
+  });
+});

@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadPipeline, parsePipeline, pipelineJsonSchema } from "../src/config.js";
+import { ROOT } from "./helpers.js";
+
+describe("pipeline files", () => {
+  it("loads the bundled default pipeline with paths relative to the pipeline file", async () => {
+    const cfg = await loadPipeline("pipelines/hf-papers-page.yaml");
+    expect(cfg).toMatchObject({
+      name: "hf-papers-page",
+      seed: 42,
+      asOf: "2025-10-30",
+      inputs: [{ path: "data/hf-papers-search-page-2025-10-30.txt", format: "hf-page" }],
+      output: "reports/hf-papers-page",
+    });
+  });
+
+  it("rejects unknown keys, naming the key and the allowed ones", () => {
+    expect(() =>
+      parsePipeline("p.yaml", "inputs:\n  - path: x\n    fromat: csv\nseeds: 3\n"),
+    ).toThrow(
+      [
+        "p.yaml: invalid pipeline file",
+        '  inputs.0: unknown key "fromat" (allowed: path, format, mapping)',
+        '  top level: unknown key "seeds" (allowed: name, description, seed, asOf, inputs, mapping, output)',
+      ].join("\n"),
+    );
+  });
+
+  it("rejects bad values with the allowed ones", () => {
+    expect(() => parsePipeline("p.yaml", "inputs:\n  - path: x\n    format: pdf\n")).toThrow(
+      /inputs\.0\.format: Invalid option: expected one of "hf-page"\|"hf-daily"/,
+    );
+    expect(() => parsePipeline("p.yaml", "asOf: 2025-13-01\ninputs:\n  - path: x\n")).toThrow(
+      "asOf: expected a day as YYYY-MM-DD",
+    );
+    expect(() => parsePipeline("p.yaml", "inputs: []\n")).toThrow(/inputs: Too small/);
+    expect(() =>
+      parsePipeline("p.yaml", "inputs:\n  - path: x\nmapping:\n  titel: Title\n"),
+    ).toThrow(/mapping: unknown key "titel" \(allowed: id, title, abstract, date/);
+  });
+
+  it("reports YAML syntax errors with the line", () => {
+    expect(() => parsePipeline("p.yaml", "inputs:\n  - path: [x\n")).toThrow(
+      /^p\.yaml:\d+: invalid YAML/,
+    );
+  });
+
+  it("keeps the committed JSON Schema current (npm run schema)", () => {
+    const committed = JSON.parse(
+      readFileSync(join(ROOT, "pipelines", "pipeline.schema.json"), "utf8"),
+    );
+    expect(committed).toEqual(pipelineJsonSchema());
+  });
+});

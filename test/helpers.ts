@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ingest, type Corpus, type InputSpec, type IngestOptions } from "../src/ingest/index.js";
+import { parserFor } from "../src/ingest/detect.js";
+import type { Format, ParseItem } from "../src/ingest/types.js";
+import { noProgress } from "../src/util/progress.js";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const FIX = join(ROOT, "test", "fixtures");
+export const SHARED = join(ROOT, "..", "shared", "data");
+export const PAGE = join(ROOT, "data", "hf-papers-search-page-2025-10-30.txt");
+
+export function tmp(): string {
+  return mkdtempSync(join(tmpdir(), "papertrends-test-"));
+}
+
+/** Writes `content` to a new temp file and returns its path. */
+export function tmpFile(name: string, content: string | Uint8Array): string {
+  const p = join(tmp(), name);
+  writeFileSync(p, content);
+  return p;
+}
+
+export function read(path: string): string {
+  return readFileSync(path, "utf8");
+}
+
+export async function parseAll(format: Format, file: string, asOf?: string): Promise<ParseItem[]> {
+  const out: ParseItem[] = [];
+  for await (const item of parserFor(format)(file, { progress: noProgress, ...(asOf && { asOf }) }))
+    out.push(item);
+  return out;
+}
+
+export async function ingestOne(
+  path: string,
+  options: IngestOptions = {},
+  spec: Partial<InputSpec> = {},
+): Promise<Corpus> {
+  return ingest([{ path, ...spec }], options);
+}
+
+export function papersOf(items: ParseItem[]) {
+  return items.flatMap((i) => (i.kind === "paper" ? [i.paper] : []));
+}
+
+export function rejectsOf(items: ParseItem[]) {
+  return items.flatMap((i) => (i.kind === "reject" ? [i.reject] : []));
+}
