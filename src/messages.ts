@@ -52,6 +52,18 @@ export const msg = {
   csvFieldCount: (got: number, want: number) => `row has ${got} fields, the header has ${want}`,
   pageEntryNoAbstract: () => `entry has a title but no abstract`,
 
+  // text, vectorize, cluster
+  emptyCorpus: () =>
+    `the corpus holds no papers: nothing to cluster (check the ingest summary and rejects)`,
+  badTfidfOption: (name: string, value: string, expected: string) =>
+    `invalid vectorize.${name}: ${value} (expected ${expected})`,
+  maxDfBelowMinDf: () =>
+    `vectorize.maxDf keeps fewer documents than vectorize.minDf requires; raise maxDf or lower minDf`,
+  noTermsRemain: (nDocs: number, minDf: number, maxDf: number) =>
+    `no terms remain after pruning (${nDocs} papers, minDf ${minDf}, maxDf ${maxDf}); lower vectorize.minDf or raise vectorize.maxDf`,
+  badModel: (kind: string, version: string) =>
+    `not a papertrends TF-IDF model (kind ${q(kind)}, version ${version}); re-run papertrends cluster to make one`,
+
   // config
   unknownKey: (path: string, key: string, allowed: string[]) =>
     `${path}: unknown key ${q(key)} (allowed: ${allowed.join(", ")})`,

@@ -1,0 +1,171 @@
+import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
+import tokenizers from "natural/lib/natural/tokenizers/regexp_tokenizer.js";
+import type { Paper } from "../ingest/types.js";
+import { buildStopwords } from "./stopwords.js";
+
+/**
+ * The text stage: papers → token documents. Lower case, natural's regexp tokenizer with a
+ * pattern that keeps hyphenated terms whole ("self-play"), English stopwords plus a domain
+ * list, numbers dropped, Porter stemming (memoised per surface form: natural's stemmer is slow
+ * per call). Sentences and fields are separated by a boundary so that phrases never span them.
+ */
+
+export const TEXT_FIELDS = ["title", "abstract", "keywords"] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+
+export interface TextOptions {
+  fields: TextField[];
+  stem: boolean;
+  /** natural's English stopwords plus the domain list */
+  domainStopwords: boolean;
+  extraStopwords: string[];
+  minLength: number;
+}
+
+export const TEXT_DEFAULTS: TextOptions = {
+  fields: ["title", "abstract"],
+  stem: true,
+  domainStopwords: true,
+  extraStopwords: [],
+  minLength: 2,
+};
+
+/** Term ids per document; BOUNDARY separates sentences and fields. */
+export const BOUNDARY = -1;
+
+export interface TokenDocs {
+  /** term (stem) strings, by id */
+  terms: string[];
+  /** the most frequent surface form of each term, for labels */
+  display: string[];
+  docs: Int32Array[];
+}
+
+const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+const SENTENCE_END = /[.!?;:](?:\s|$)|\n\s*\n/;
+const HAS_LETTER = /\p{L}/u;
+const DROPPED = -2;
+
+/** Lower case, possessive "'s" and other apostrophes removed. */
+function clean(word: string): string {
+  return word
+    .toLowerCase()
+    .replace(/['’]s$/, "")
+    .replace(/['’]/g, "");
+}
+
+/**
+ * A tokenizer with its own memo and vocabulary; one per run (or per model), never shared
+ * through module state.
+ */
+export class Analyzer {
+  readonly options: TextOptions;
+  private readonly stop: Set<string>;
+  private readonly words: InstanceType<typeof tokenizers.RegexpTokenizer>;
+  private readonly surfaceId = new Map<string, number>();
+  private readonly surfaceTerm: number[] = [];
+  private readonly surfaceCount: number[] = [];
+  private readonly surfaces: string[] = [];
+  private readonly termId = new Map<string, number>();
+  readonly terms: string[] = [];
+
+  constructor(options: Partial<TextOptions> = {}) {
+    this.options = { ...TEXT_DEFAULTS, ...options };
+    this.stop = buildStopwords(this.options.extraStopwords, this.options.domainStopwords);
+    this.words = new tokenizers.RegexpTokenizer({ pattern: WORD, gaps: false });
+  }
+
+  /** The term a surface word maps to (stem), or null when it is dropped. */
+  normalise(word: string): string | null {
+    let w = clean(word);
+    if (w.length < this.options.minLength || !HAS_LETTER.test(w) || this.stop.has(w)) return null;
+    if (!this.options.stem) return w;
+    const dash = w.lastIndexOf("-");
+    if (dash > 0) {
+      const head = w.slice(0, dash + 1);
+      const tail = w.slice(dash + 1);
+      w = HAS_LETTER.test(tail) ? head + PorterStemmer.stem(tail) : w;
+    } else w = PorterStemmer.stem(w);
+    return w.length >= this.options.minLength ? w : null;
+  }
+
+  private term(surface: string): number {
+    let sid = this.surfaceId.get(surface);
+    if (sid === undefined) {
+      sid = this.surfaces.length;
+      this.surfaceId.set(surface, sid);
+      this.surfaces.push(surface);
+      const t = this.normalise(surface);
+      let tid = DROPPED;
+      if (t !== null) {
+        tid = this.termId.get(t) ?? -3;
+        if (tid === -3) {
+          tid = this.terms.length;
+          this.termId.set(t, tid);
+          this.terms.push(t);
+        }
+      }
+      this.surfaceTerm.push(tid);
+      this.surfaceCount.push(0);
+    }
+    this.surfaceCount[sid] = (this.surfaceCount[sid] as number) + 1;
+    return this.surfaceTerm[sid] as number;
+  }
+
+  /** Term ids of a text, with boundaries between sentences. */
+  analyze(text: string, out: number[] = []): number[] {
+    for (const sentence of text.split(SENTENCE_END)) {
+      const before = out.length;
+      for (const w of this.words.tokenize(sentence) ?? []) {
+        const t = this.term(clean(w));
+        if (t >= 0) out.push(t);
+      }
+      if (out.length > before) out.push(BOUNDARY);
+    }
+    return out;
+  }
+
+  /** Term ids of a paper's configured fields. */
+  analyzePaper(p: Paper): Int32Array {
+    const out: number[] = [];
+    for (const f of this.options.fields) {
+      if (f === "keywords") {
+        for (const k of p.keywords ?? []) this.analyze(k, out);
+      } else this.analyze(p[f], out);
+    }
+    if (out[out.length - 1] === BOUNDARY) out.pop();
+    return Int32Array.from(out);
+  }
+
+  /** The id of a term, if seen. */
+  idOf(term: string): number | undefined {
+    return this.termId.get(term);
+  }
+
+  /** Most frequent surface form of each term (ties: alphabetical). */
+  displayForms(): string[] {
+    const best: string[] = [...this.terms];
+    const bestCount: number[] = new Array<number>(this.terms.length).fill(-1);
+    for (let sid = 0; sid < this.surfaces.length; sid++) {
+      const tid = this.surfaceTerm[sid] as number;
+      if (tid < 0) continue;
+      const c = this.surfaceCount[sid] as number;
+      const s = this.surfaces[sid] as string;
+      const bc = bestCount[tid] as number;
+      if (c > bc || (c === bc && s < (best[tid] as string))) {
+        best[tid] = s;
+        bestCount[tid] = c;
+      }
+    }
+    return best;
+  }
+}
+
+export function tokenizeCorpus(
+  papers: readonly Paper[],
+  options: Partial<TextOptions> = {},
+): TokenDocs {
+  const a = new Analyzer(options);
+  const docs = papers.map((p) => a.analyzePaper(p));
+  return { terms: a.terms, display: a.displayForms(), docs };
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { TokenDocs } from "../../src/text/tokenize.js";
+import { fit, fitTransform, transform, type TfidfOptions } from "../../src/vectorize/tfidf.js";
+import { FIX } from "../helpers.js";
+
+/** Token docs from space-joined token strings (no boundaries), as the fixture holds them. */
+function docsFrom(strings: string[]): TokenDocs {
+  const ids = new Map<string, number>();
+  const terms: string[] = [];
+  const docs = strings.map((s) =>
+    Int32Array.from(
+      s
+        .split(" ")
+        .filter(Boolean)
+        .map((t) => {
+          let id = ids.get(t);
+          if (id === undefined) {
+            id = terms.length;
+            ids.set(t, id);
+            terms.push(t);
+          }
+          return id;
+        }),
+    ),
+  );
+  return { terms, display: terms, docs };
+}
+
+const dir = join(FIX, "tfidf");
+const tokens = JSON.parse(readFileSync(join(dir, "tokens.json"), "utf8")) as string[];
+const sk = JSON.parse(readFileSync(join(dir, "sklearn-weights.json"), "utf8")) as {
+  configs: Record<
+    string,
+    {
+      options: Record<string, unknown>;
+      vocabulary: string[];
+      idf: number[];
+      rows: Record<string, number>[];
+    }
+  >;
+};
+
+function optionsOf(o: Record<string, unknown>): Partial<TfidfOptions> {
+  return {
+    ngramRange: o.ngram_range as [number, number],
+    minDf: o.min_df as number,
+    maxDf: o.max_df as number,
+    maxFeatures: (o.max_features as number | undefined) ?? null,
+    sublinearTf: o.sublinear_tf as boolean,
+    smoothIdf: o.smooth_idf as boolean,
+    norm: o.norm as TfidfOptions["norm"],
+  };
+}
+
+describe("TF-IDF parity with scikit-learn's TfidfVectorizer (fixture made once by scikit-learn)", () => {
+  for (const [name, c] of Object.entries(sk.configs)) {
+    it(`${name}: same vocabulary, idf and weights to 1e-6`, () => {
+      const { model, matrix } = fitTransform(docsFrom(tokens), optionsOf(c.options));
+      expect(model.vocabulary).toEqual(c.vocabulary);
+      model.idf.forEach((v, i) => expect(Math.abs(v - (c.idf[i] as number))).toBeLessThan(1e-6));
+      expect(matrix.nRows).toBe(c.rows.length);
+      let compared = 0;
+      for (let r = 0; r < matrix.nRows; r++) {
+        const ours: Record<string, number> = {};
+        for (let p = matrix.indptr[r] as number; p < (matrix.indptr[r + 1] as number); p++) {
+          ours[model.vocabulary[matrix.indices[p] as number] as string] = matrix.data[p] as number;
+        }
+        const theirs = c.rows[r] as Record<string, number>;
+        expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
+        for (const [term, w] of Object.entries(theirs)) {
+          expect(Math.abs((ours[term] as number) - w)).toBeLessThan(1e-6);
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThan(1000);
+    });
+  }
+});
+
+describe("TF-IDF model", () => {
+  const docs = docsFrom([
+    "self-plai fine-tune",
+    "self-plai reward model",
+    "reward model prefer",
+    "contrast learn",
+    "contrast learn augment",
+  ]);
+
+  it("is plain JSON that round-trips and transforms new documents the same way", () => {
+    const { model, matrix } = fitTransform(docs, { minDf: 1, maxDf: 1.0 });
+    const reloaded = JSON.parse(JSON.stringify(model));
+    expect(reloaded).toEqual(model);
+    expect(model).toMatchObject({ kind: "papertrends.tfidf", version: 1, nDocs: 5 });
+    const again = transform(reloaded, docs);
+    expect(Array.from(again.data)).toEqual(Array.from(matrix.data));
+    // another analyzer run with other term ids and an unknown term
+    const next = docsFrom(["unknown reward model", "self-plai"]);
+    const m = transform(model, next);
+    const row0 = Array.from(m.indices.subarray(m.indptr[0], m.indptr[1])).map(
+      (c) => model.vocabulary[c],
+    );
+    expect(row0).toEqual(["model", "reward", "reward model"]);
+  });
+
+  it("never forms n-grams across a boundary", () => {
+    const d: TokenDocs = {
+      terms: ["a", "b"],
+      display: ["a", "b"],
+      docs: [Int32Array.from([0, -1, 1]), Int32Array.from([0, 1])],
+    };
+    expect(fit(d, { minDf: 1, maxDf: 1.0 }).vocabulary).toEqual(["a", "a b", "b"]);
+    expect(
+      fit({ ...d, docs: [Int32Array.from([0, -1, 1])] }, { minDf: 1, maxDf: 1.0 }).vocabulary,
+    ).toEqual(["a", "b"]);
+  });
+
+  it("explains bad options and over-pruning", () => {
+    expect(() => fit(docs, { ngramRange: [2, 1] })).toThrow(
+      "invalid vectorize.ngramRange: [2,1] (expected [min, max] with 1 ≤ min ≤ max ≤ 3)",
+    );
+    expect(() => fit(docs, { minDf: 2.5 })).toThrow(/invalid vectorize.minDf: 2.5/);
+    expect(() => fit(docs, { minDf: 3, maxDf: 1.0 })).toThrow(
+      "no terms remain after pruning (5 papers, minDf 3, maxDf 1); lower vectorize.minDf or raise vectorize.maxDf",
+    );
+    expect(() => fit(docs, { minDf: 4, maxDf: 0.5 })).toThrow(
+      /maxDf keeps fewer documents than vectorize.minDf/,
+    );
+    expect(() => fit({ terms: [], display: [], docs: [] })).toThrow(/the corpus holds no papers/);
+  });
+});
