@@ -18,8 +18,8 @@ describe("progress bar", () => {
     p.advance(300);
     p.done();
     expect(s.written).toHaveLength(4);
-    expect(s.written[0]).toMatch(/^\ringest \[#+-+\]  10% 0\.0 MB 0\.0s$/);
-    expect(s.written[1]).toMatch(/  50% /);
+    expect(s.written[0]).toMatch(/^\ringest \[#+-+\] {2}10% 0\.0 MB 0\.0s$/);
+    expect(s.written[1]).toMatch(/ {2}50% /);
     expect(s.written[3]).toBe("\n");
   });
 
