@@ -9,7 +9,8 @@ import {
   type MappableField,
 } from "./ingest/types.js";
 import { msg } from "./messages.js";
-import { runPipeline } from "./pipeline.js";
+import { runPipeline, runThemes, themeSettings, writeThemesOutcome } from "./pipeline.js";
+import { formatThemes } from "./report/themes-files.js";
 import { formatSummary, writeCorpusFiles } from "./report/corpus-files.js";
 import { isIsoDay } from "./util/dates.js";
 import { isUserError, UserError } from "./util/errors.js";
@@ -43,6 +44,19 @@ function mapOption(v: string, prev: FieldMapping = {}): FieldMapping {
 }
 
 const isPipelineFile = (p: string): boolean => /\.ya?ml$/i.test(p);
+
+function kOption(v: string): number | "auto" {
+  if (v === "auto") return v;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(msg.badK(v));
+  return n;
+}
+
+function seedOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(msg.badSeed(v));
+  return n;
+}
 
 function progressFor(io: Io, label: string) {
   return (total: number) =>
@@ -142,6 +156,69 @@ Examples:
     );
 
   program
+    .command("cluster")
+    .description("cluster a corpus into named, explained themes (TF-IDF, LSA, k-means)")
+    .argument(
+      "<input>",
+      "a corpus (.jsonl from ingest, or any listing ingest reads), or a pipeline file (.yaml)",
+    )
+    .requiredOption("--out <dir>", "write assignments.csv, themes.json and model.json here")
+    .option(
+      "--k <n|auto>",
+      "number of themes, or auto (best silhouette over cluster.kRange)",
+      kOption,
+    )
+    .option(
+      "--seed <n>",
+      "seed for every random choice (default: the pipeline's, else 42)",
+      seedOption,
+    )
+    .option(
+      "--labels <field>",
+      "score against a paper field (e.g. categories: its first entry) with NMI and ARI",
+    )
+    .option(
+      "--as-of <date>",
+      "capture day YYYY-MM-DD (for year-less dates in page text)",
+      asOfOption,
+    )
+    .addHelpText(
+      "after",
+      `
+Without a pipeline file the corpus is clustered unguided, with default settings.
+
+Examples:
+  papertrends cluster pipelines/hf-papers-page.yaml --out out/themes
+  papertrends ingest ../shared/data/hf-daily-papers --out corpus.jsonl
+  papertrends cluster corpus.jsonl --k auto --out out/themes
+  papertrends cluster arxiv.jsonl.gz --k 12 --labels categories --out out/arxiv`,
+    )
+    .action(
+      async (
+        input: string,
+        opts: { out: string; k?: number | "auto"; seed?: number; labels?: string; asOf?: string },
+      ) => {
+        const config = isPipelineFile(input) ? await loadPipeline(input) : undefined;
+        const asOf = opts.asOf ?? config?.asOf;
+        const corpus = await ingest(config?.inputs ?? [{ path: input }], {
+          ...(asOf !== undefined && { asOf }),
+          ...(config?.mapping !== undefined && { mapping: config.mapping }),
+          progress: progressFor(io, "read"),
+        });
+        const settings = themeSettings(config, {
+          ...(opts.k !== undefined && { k: opts.k }),
+          ...(opts.seed !== undefined && { seed: opts.seed }),
+          ...(opts.labels !== undefined && { labels: opts.labels }),
+        });
+        const outcome = runThemes(corpus.papers, settings);
+        const files = await writeThemesOutcome(opts.out, corpus.papers, outcome);
+        io.stdout(
+          `${corpus.papers.length} papers\n${formatThemes(outcome.result)}\n\nwrote ${files.join(", ")}\n`,
+        );
+      },
+    );
+
+  program
     .command("run")
     .description("run a pipeline file: ingest (and, as they land, cluster, trends, report)")
     .argument("<pipeline.yaml>", "pipeline file")
@@ -157,7 +234,9 @@ Examples:
         ...(opts.asOf !== undefined && { asOf: opts.asOf }),
         ...(opts.out !== undefined && { out: opts.out }),
       });
-      io.stdout(`pipeline ${config.name}\n\n${formatSummary(result.corpus.summary)}\n\n`);
+      io.stdout(
+        `pipeline ${config.name}\n\n${formatSummary(result.corpus.summary)}\n\n${formatThemes(result.themes.result)}\n\n`,
+      );
       io.stdout(`wrote ${result.outDir}/\n${result.files.map((f) => `  ${f}`).join("\n")}\n`);
     });
 

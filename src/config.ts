@@ -3,6 +3,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { FORMATS, MAPPABLE_FIELDS, type FieldMapping, type Format } from "./ingest/types.js";
+import { TEXT_FIELDS } from "./text/tokenize.js";
 import { msg } from "./messages.js";
 import { isIsoDay } from "./util/dates.js";
 import { UserError } from "./util/errors.js";
@@ -31,6 +32,91 @@ const inputSchema = z.strictObject({
   mapping: mappingSchema.optional().describe("generic CSV/JSONL: field → column or dotted key"),
 });
 
+const textSchema = z.strictObject({
+  fields: z
+    .array(z.enum(TEXT_FIELDS))
+    .min(1)
+    .optional()
+    .describe("paper fields to read (default: title, abstract)"),
+  stem: z.boolean().optional().describe("Porter stemming (default true)"),
+  domainStopwords: z.boolean().optional().describe("drop words every abstract uses (default true)"),
+  extraStopwords: z.array(z.string()).optional().describe("more words to drop"),
+  minLength: z.number().int().min(1).optional().describe("shortest token kept (default 2)"),
+});
+
+const vectorizeSchema = z.strictObject({
+  ngramRange: z
+    .tuple([z.number().int().min(1), z.number().int().min(1)])
+    .optional()
+    .describe("[min, max] n-gram length (default [1, 2])"),
+  minDf: z
+    .number()
+    .positive()
+    .optional()
+    .describe("below 1: a proportion of papers; otherwise a count (default 2)"),
+  maxDf: z
+    .number()
+    .positive()
+    .optional()
+    .describe("up to 1: a proportion of papers; otherwise a count (default 0.5)"),
+  maxFeatures: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .optional()
+    .describe("keep the most frequent terms only"),
+  sublinearTf: z.boolean().optional().describe("1 + ln(tf) (default true)"),
+  smoothIdf: z.boolean().optional().describe("ln((1 + n) / (1 + df)) + 1 (default true)"),
+  norm: z.enum(["l2", "l1", "none"]).optional().describe("row normalisation (default l2)"),
+});
+
+const clusterSchema = z.strictObject({
+  k: z
+    .union([z.number().int().min(1), z.literal("auto")])
+    .optional()
+    .describe("number of themes, or auto (silhouette over kRange)"),
+  kRange: z
+    .tuple([z.number().int().min(2), z.number().int().min(2)])
+    .optional()
+    .describe("k tried when k is auto (default [4, 16])"),
+  restarts: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("k-means restarts, best inertia kept (default 8)"),
+  maxIterations: z.number().int().min(1).optional(),
+  restartSample: z
+    .number()
+    .int()
+    .min(100)
+    .optional()
+    .describe("restarts run on a sample of this many papers when there are more"),
+  reduce: z
+    .enum(["lsa", "none"])
+    .optional()
+    .describe("lsa: truncated SVD first (default); none: raw TF-IDF (small corpora only)"),
+  dims: z
+    .union([z.number().int().min(2), z.literal("auto")])
+    .optional()
+    .describe("LSA dimensions (default auto: √n within [10, 100])"),
+  otherThreshold: z
+    .number()
+    .min(-1)
+    .max(1)
+    .optional()
+    .describe("cosine similarity to the theme below which a paper goes to `other` (default 0.3)"),
+  labelTerms: z.number().int().min(1).optional(),
+  representatives: z.number().int().min(1).max(20).optional(),
+  silhouetteSample: z.number().int().min(10).optional(),
+});
+
+const themeSchema = z.strictObject({
+  name: z.string().min(1).describe("the theme's name, kept in every output"),
+  seeds: z.array(z.string().min(1)).min(1).describe("seed terms; phrases allowed"),
+});
+
 export const pipelineSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -49,6 +135,25 @@ export const pipelineSchema = z
       .optional()
       .describe("default field mapping for generic CSV/JSONL inputs"),
     output: z.string().optional().describe("output folder, relative to the working directory"),
+    text: textSchema.optional(),
+    vectorize: vectorizeSchema.optional(),
+    cluster: clusterSchema.optional(),
+    themes: z
+      .array(themeSchema)
+      .optional()
+      .refine(
+        (ts) => !ts || new Set(ts.map((t) => t.name)).size === ts.length,
+        "theme names must be unique",
+      )
+      .refine(
+        (ts) => !ts?.some((t) => t.name === "other"),
+        '"other" is reserved for papers that fit no theme',
+      )
+      .describe("guided themes: named, anchored by seed terms"),
+    labels: z
+      .string()
+      .optional()
+      .describe("paper field to score clustering against (NMI, ARI), e.g. categories"),
   })
   .describe("papertrends pipeline file");
 

@@ -24,7 +24,15 @@ export {
   pipelineJsonSchema,
   type PipelineConfig,
 } from "./config.js";
-export { runPipeline, type RunContext, type RunResult } from "./pipeline.js";
+export {
+  runPipeline,
+  runThemes,
+  themeSettings,
+  labelField,
+  type RunContext,
+  type RunResult,
+  type ThemeSettings,
+} from "./pipeline.js";
 export { parseDate, isIsoDay } from "./util/dates.js";
 export { UserError, InputFileError } from "./util/errors.js";
 export { paperToJson, formatSummary, writeCorpusFiles } from "./report/corpus-files.js";

@@ -64,6 +64,23 @@ export const msg = {
   badModel: (kind: string, version: string) =>
     `not a papertrends TF-IDF model (kind ${q(kind)}, version ${version}); re-run papertrends cluster to make one`,
 
+  seedNotInVocabulary: (seed: string, theme: string) =>
+    `seed term ${q(seed)} of theme ${q(theme)} is in no paper's text (not in the vocabulary)`,
+  guidedThemeNoPapers: (theme: string) =>
+    `guided theme ${q(theme)} has no papers containing any of its seed terms; it is left out and its place goes to a discovered theme`,
+  themeEmpty: (theme: string) =>
+    `theme ${q(theme)} ended up empty (no paper is closer to it than to another theme)`,
+  kTooLarge: (k: number, n: number) =>
+    `k = ${k} is larger than the number of papers (${n}); lower cluster.k (or --k)`,
+  kBelowGuided: (k: number, g: number) =>
+    `k = ${k} is smaller than the number of guided themes with papers (${g}); raise cluster.k`,
+  kRangeEmpty: (lo: number, hi: number, n: number, g: number) =>
+    `cluster.kRange [${lo}, ${hi}] leaves no k to try with ${n} papers and ${g} guided themes`,
+  noLabels: (field: string) =>
+    `no paper has a value for the label field ${q(field)}: NMI and ARI are not computed`,
+  badSeed: (value: string) => `invalid --seed: ${q(value)} (expected a whole number ≥ 0)`,
+  badK: (value: string) => `invalid k: ${q(value)} (expected a whole number ≥ 1, or auto)`,
+
   // config
   unknownKey: (path: string, key: string, allowed: string[]) =>
     `${path}: unknown key ${q(key)} (allowed: ${allowed.join(", ")})`,

@@ -1,9 +1,25 @@
 import { join } from "node:path";
+import {
+  clusterStage,
+  type ClusterOptions,
+  type ClusterResult,
+  type LabelOf,
+} from "./cluster/index.js";
+import type { ThemeSpec } from "./cluster/themes.js";
 import type { PipelineConfig } from "./config.js";
-import { ingest } from "./ingest/index.js";
 import type { Corpus } from "./ingest/corpus.js";
+import { ingest } from "./ingest/index.js";
+import type { Paper } from "./ingest/types.js";
 import { writeCorpusFiles } from "./report/corpus-files.js";
+import { writeThemeFiles } from "./report/themes-files.js";
+import { TEXT_DEFAULTS, tokenizeCorpus, type TextOptions } from "./text/tokenize.js";
 import type { Progress } from "./util/progress.js";
+import {
+  fitTransform,
+  TFIDF_DEFAULTS,
+  type TfidfModel,
+  type TfidfOptions,
+} from "./vectorize/tfidf.js";
 
 /**
  * runPipeline(config, context) calls the stages in order:
@@ -14,8 +30,8 @@ import type { Progress } from "./util/progress.js";
  *                                                                       │
  *            report ◀──charts──◀ trends ◀──────────────────────────────┘
  *
- * Stages built so far: ingest, and the corpus files of the report stage (corpus.jsonl,
- * rejects.jsonl, summary.json in the pipeline's output folder).
+ * Stages built so far: ingest, text, vectorize, cluster, and the files of the report stage
+ * (corpus.jsonl, rejects.jsonl, summary.json, assignments.csv, themes.json, model.json).
  */
 export interface RunContext {
   progress?: (totalBytes: number) => Progress;
@@ -23,10 +39,114 @@ export interface RunContext {
   inputs?: string[];
   asOf?: string;
   out?: string;
+  k?: number | "auto";
+  seed?: number;
+  labels?: string;
+}
+
+export interface ThemeSettings {
+  seed: number;
+  text: TextOptions;
+  vectorize: TfidfOptions;
+  cluster: Partial<ClusterOptions>;
+  labels?: string;
+}
+
+export interface ThemesOutcome {
+  result: ClusterResult;
+  model: TfidfModel;
+  settings: ThemeSettings;
+}
+
+/** Settings of the text, vectorize and cluster stages: pipeline file, then overrides, then defaults. */
+export function themeSettings(
+  config: Partial<PipelineConfig> | undefined,
+  over: { k?: number | "auto"; seed?: number; labels?: string } = {},
+): ThemeSettings {
+  const c = config?.cluster ?? {};
+  const k = over.k ?? c.k;
+  const cluster: Partial<ClusterOptions> = {
+    ...(k !== undefined &&
+      (k === "auto" ? { kMode: "auto" as const } : { k, kMode: "fixed" as const })),
+    ...(c.kRange && { kRange: c.kRange }),
+    ...(c.restarts !== undefined && { restarts: c.restarts }),
+    ...(c.maxIterations !== undefined && { maxIterations: c.maxIterations }),
+    ...(c.restartSample !== undefined && { restartSample: c.restartSample }),
+    ...(c.reduce && { reduce: c.reduce }),
+    ...(c.dims !== undefined && { dims: c.dims }),
+    ...(c.otherThreshold !== undefined && { otherThreshold: c.otherThreshold }),
+    ...(c.labelTerms !== undefined && { labelTerms: c.labelTerms }),
+    ...(c.representatives !== undefined && { representatives: c.representatives }),
+    ...(c.silhouetteSample !== undefined && { silhouetteSample: c.silhouetteSample }),
+    themes: (config?.themes ?? []) as ThemeSpec[],
+  };
+  const v = config?.vectorize ?? {};
+  const vectorize: TfidfOptions = {
+    ...TFIDF_DEFAULTS,
+    ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)),
+  } as TfidfOptions;
+  const t = config?.text ?? {};
+  const text: TextOptions = {
+    ...TEXT_DEFAULTS,
+    ...Object.fromEntries(Object.entries(t).filter(([, x]) => x !== undefined)),
+  };
+  const labels = over.labels ?? config?.labels;
+  return {
+    seed: over.seed ?? config?.seed ?? 42,
+    text,
+    vectorize,
+    cluster,
+    ...(labels !== undefined && { labels }),
+  };
+}
+
+/** A label field: arrays give their first entry (`categories` → the primary category). */
+export function labelField(field: string): { field: string; of: LabelOf } {
+  return {
+    field,
+    of: (p: Paper) => {
+      const v = (p as unknown as Record<string, unknown>)[field];
+      const x = Array.isArray(v) ? v[0] : v;
+      return x === undefined || x === null || x === "" ? null : String(x);
+    },
+  };
+}
+
+/** text → vectorize → cluster. */
+export function runThemes(papers: readonly Paper[], settings: ThemeSettings): ThemesOutcome {
+  const tokens = tokenizeCorpus(papers, settings.text);
+  const fitted = fitTransform(tokens, settings.vectorize);
+  const result = clusterStage(
+    papers,
+    tokens,
+    fitted,
+    settings.text,
+    settings.cluster,
+    settings.seed,
+    settings.labels !== undefined ? labelField(settings.labels) : undefined,
+  );
+  return { result, model: fitted.model, settings };
+}
+
+export async function writeThemesOutcome(
+  dir: string,
+  papers: readonly Paper[],
+  t: ThemesOutcome,
+): Promise<string[]> {
+  return writeThemeFiles(dir, papers, t.result, t.model, t.settings.text, {
+    seed: t.settings.seed,
+    papers: papers.length,
+    options: {
+      text: t.settings.text,
+      vectorize: t.settings.vectorize,
+      cluster: { ...t.settings.cluster, themes: undefined },
+    },
+  });
 }
 
 export interface RunResult {
   corpus: Corpus;
+  themes: ThemesOutcome;
   outDir: string;
   files: string[];
 }
@@ -42,6 +162,14 @@ export async function runPipeline(
     ...(config.mapping !== undefined && { mapping: config.mapping }),
     ...(context.progress !== undefined && { progress: context.progress }),
   });
+  const themes = runThemes(
+    corpus.papers,
+    themeSettings(config, {
+      ...(context.k !== undefined && { k: context.k }),
+      ...(context.seed !== undefined && { seed: context.seed }),
+      ...(context.labels !== undefined && { labels: context.labels }),
+    }),
+  );
   const outDir = context.out ?? config.output;
   const files = {
     corpus: join(outDir, "corpus.jsonl"),
@@ -49,5 +177,6 @@ export async function runPipeline(
     summary: join(outDir, "summary.json"),
   };
   await writeCorpusFiles(corpus, files);
-  return { corpus, outDir, files: Object.values(files) };
+  const themeFiles = await writeThemesOutcome(outDir, corpus.papers, themes);
+  return { corpus, themes, outDir, files: [...Object.values(files), ...themeFiles] };
 }

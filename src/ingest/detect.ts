@@ -7,7 +7,14 @@ import type { Parser } from "./context.js";
 import { looksLikeCsv, parseCsv } from "./csv.js";
 import { looksLikeHfDaily, parseHfDaily } from "./hf-daily.js";
 import { looksLikeHfPage, parseHfPage } from "./hf-page.js";
-import { firstJsonLine, looksLikeKaggle, parseJsonl, parseKaggle } from "./jsonl.js";
+import {
+  firstJsonLine,
+  looksLikeCorpus,
+  looksLikeKaggle,
+  parseCorpus,
+  parseJsonl,
+  parseKaggle,
+} from "./jsonl.js";
 import { looksLikeOaiPmh, parseOaiPmh } from "./oai-pmh.js";
 import { readHead } from "./read.js";
 import { Format } from "./types.js";
@@ -29,6 +36,8 @@ export function parserFor(format: Format): Parser {
       return parseJsonl;
     case Format.csv:
       return parseCsv;
+    case Format.corpus:
+      return parseCorpus;
     default:
       return assertNever(format, "format");
   }
@@ -45,7 +54,12 @@ export function detectFromHead(head: string): Format | null {
   if (s.startsWith("[")) return looksLikeHfDaily(s) ? Format.hfDaily : null;
   if (s.startsWith("{")) {
     const first = firstJsonLine(s);
-    if (first) return looksLikeKaggle(first) ? Format.kaggle : Format.jsonl;
+    if (first)
+      return looksLikeCorpus(first)
+        ? Format.corpus
+        : looksLikeKaggle(first)
+          ? Format.kaggle
+          : Format.jsonl;
     return looksLikeHfDaily(s) ? Format.hfDaily : null;
   }
   if (looksLikeCsv(s)) return Format.csv;

@@ -30,6 +30,18 @@ export function firstJsonLine(head: string): Obj | null {
   }
 }
 
+/** papertrends' own corpus lines: the Paper fields, with `source.format`. */
+export function looksLikeCorpus(first: Obj): boolean {
+  const src = first.source;
+  return (
+    "id" in first &&
+    "title" in first &&
+    "abstract" in first &&
+    isObj(src) &&
+    typeof src.format === "string"
+  );
+}
+
 export function looksLikeKaggle(first: Obj): boolean {
   return (
     "abstract" in first &&
@@ -90,6 +102,26 @@ async function* parseLines(
     const fields = fieldsOf(value, mapping);
     yield toPaper(fields, source, { asOf: opts.asOf, raw: value });
   }
+}
+
+function corpusFields(o: Obj): RawFields {
+  return {
+    id: o.id,
+    title: o.title,
+    abstract: o.abstract,
+    date: o.date,
+    authors: o.authors,
+    authorCount: o.authorCount,
+    upvotes: o.upvotes,
+    comments: o.comments,
+    categories: o.categories,
+    keywords: o.keywords,
+    org: o.org,
+  };
+}
+
+export function parseCorpus(file: string, opts: ParseOptions): AsyncGenerator<ParseItem> {
+  return parseLines(file, opts, Format.corpus, (o) => corpusFields(o));
 }
 
 export function parseKaggle(file: string, opts: ParseOptions): AsyncGenerator<ParseItem> {

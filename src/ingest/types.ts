@@ -7,6 +7,8 @@ export const Format = {
   kaggle: "kaggle",
   jsonl: "jsonl",
   csv: "csv",
+  /** papertrends' own corpus JSONL (what `papertrends ingest --out` writes) */
+  corpus: "corpus",
 } as const;
 export type Format = (typeof Format)[keyof typeof Format];
 export const FORMATS: readonly Format[] = Object.values(Format);

@@ -1,0 +1,423 @@
+import type { Paper } from "../ingest/types.js";
+import { msg } from "../messages.js";
+import type { TextOptions, TokenDocs } from "../text/tokenize.js";
+import { UserError } from "../util/errors.js";
+import { createRng, type Rng } from "../util/rng.js";
+import type { Csr } from "../vectorize/sparse.js";
+import { transform, type Fitted, type TfidfModel } from "../vectorize/tfidf.js";
+import {
+  assign,
+  constrainedRefine,
+  kmeans,
+  KMEANS_DEFAULTS,
+  type KMeansOptions,
+  type Points,
+} from "./kmeans.js";
+import { classTfidf, topTerms, type LabelTerm } from "./labels.js";
+import { normalizeRows } from "./linalg.js";
+import { lsa } from "./lsa.js";
+import { ari, nmi, silhouette } from "./quality.js";
+import { anchorOf, matchSeeds, pinnedPapers, type ThemeSpec } from "./themes.js";
+
+/**
+ * The cluster stage: TF-IDF → (LSA) → unit vectors (cosine geometry) → k-means with guided
+ * anchors → themes with names, labels, representatives and quality figures.
+ */
+
+export const Reduce = { lsa: "lsa", none: "none" } as const;
+export type Reduce = (typeof Reduce)[keyof typeof Reduce];
+
+export interface ClusterOptions extends KMeansOptions {
+  /** a number, or "auto": chosen by silhouette over kRange */
+  kMode: "fixed" | "auto";
+  kRange: [number, number];
+  reduce: Reduce;
+  /** LSA dimensions; "auto": √n clamped to [10, 100] */
+  dims: number | "auto";
+  /** the SVD is fitted on at most this many papers (seeded sample), then all are projected */
+  lsaSample: number;
+  powerIterations: number;
+  /** papers whose cosine similarity to their theme's centroid is below this go to `other` */
+  otherThreshold: number;
+  labelTerms: number;
+  representatives: number;
+  silhouetteSample: number;
+  themes: ThemeSpec[];
+}
+
+export const CLUSTER_DEFAULTS: ClusterOptions = {
+  ...KMEANS_DEFAULTS,
+  kMode: "fixed",
+  kRange: [4, 16],
+  reduce: "lsa",
+  dims: "auto",
+  lsaSample: 20_000,
+  powerIterations: 3,
+  otherThreshold: 0.3,
+  labelTerms: 10,
+  representatives: 5,
+  silhouetteSample: 2000,
+  themes: [],
+};
+
+export const OTHER = "other";
+
+export interface Representative {
+  id: string;
+  title: string;
+  date: string | null;
+  score: number;
+}
+
+export interface Theme {
+  id: number;
+  name: string;
+  kind: "guided" | "discovered";
+  seedTerms: string[];
+  /** seed term → papers containing it (guided themes) */
+  seedHits?: Record<string, number>;
+  /** share of the theme's papers that contain one of its seed terms (guided themes) */
+  seedCoverage?: number;
+  /** papers held in the theme because their title names its seed terms (guided themes) */
+  pinned?: number;
+  size: number;
+  share: number;
+  silhouette: number | null;
+  labels: LabelTerm[];
+  representatives: Representative[];
+}
+
+export interface ClusterResult {
+  k: number;
+  kCurve: { k: number; silhouette: number }[] | null;
+  themes: Theme[];
+  other: { size: number; threshold: number };
+  /** per paper: theme id (-1: other) and cosine similarity to the theme's centroid */
+  theme: Int32Array;
+  score: Float64Array;
+  /** k-means labels before the `other` threshold */
+  rawLabels: Int32Array;
+  quality: {
+    silhouette: number;
+    silhouetteSample: number;
+    labelField?: string;
+    labelled?: number;
+    nmi?: number;
+    ari?: number;
+  };
+  reduce: { method: Reduce; dims: number; explained: number | null };
+  inertia: number;
+  /** term-space centroids (mean TF-IDF of members), top entries only: column → weight */
+  termCentroids: Record<number, number>[];
+  warnings: string[];
+}
+
+export type LabelOf = (p: Paper) => string | null;
+
+function embed(
+  matrix: Csr,
+  o: ClusterOptions,
+  rng: Rng,
+): { points: Points; explained: number | null; dims: number } {
+  if (o.reduce === "lsa") {
+    const r = lsa(
+      matrix,
+      {
+        dims: resolveDims(o.dims, matrix.nRows),
+        sample: o.lsaSample,
+        powerIterations: o.powerIterations,
+      },
+      rng,
+    );
+    normalizeRows(r.embedding, matrix.nRows, r.dims);
+    return {
+      points: { data: r.embedding, n: matrix.nRows, d: r.dims },
+      explained: r.explained,
+      dims: r.dims,
+    };
+  }
+  const data = new Float64Array(matrix.nRows * matrix.nCols);
+  for (let r = 0; r < matrix.nRows; r++) {
+    for (let p = matrix.indptr[r] as number; p < (matrix.indptr[r + 1] as number); p++) {
+      data[r * matrix.nCols + (matrix.indices[p] as number)] = matrix.data[p] as number;
+    }
+  }
+  normalizeRows(data, matrix.nRows, matrix.nCols);
+  return {
+    points: { data, n: matrix.nRows, d: matrix.nCols },
+    explained: null,
+    dims: matrix.nCols,
+  };
+}
+
+export function resolveDims(dims: number | "auto", n: number): number {
+  return dims === "auto" ? Math.max(10, Math.min(100, Math.round(Math.sqrt(n)))) : dims;
+}
+
+function counts(model: TfidfModel, tokens: TokenDocs): Csr {
+  const raw: TfidfModel = {
+    ...model,
+    options: { ...model.options, sublinearTf: false, norm: "none", useIdf: false },
+    idf: model.idf.map(() => 1),
+  };
+  return transform(raw, tokens);
+}
+
+function cosineToCentroids(
+  p: Points,
+  centroids: Float64Array,
+  k: number,
+  labels: Int32Array,
+): Float64Array {
+  const norms = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = 0; j < p.d; j++) s += (centroids[c * p.d + j] as number) ** 2;
+    norms[c] = Math.sqrt(s) || 1;
+  }
+  const score = new Float64Array(p.n);
+  for (let i = 0; i < p.n; i++) {
+    const c = labels[i] as number;
+    let dot = 0;
+    for (let j = 0; j < p.d; j++)
+      dot += (p.data[i * p.d + j] as number) * (centroids[c * p.d + j] as number);
+    score[i] = dot / (norms[c] as number);
+  }
+  return score;
+}
+
+function nameFor(labels: LabelTerm[], taken: Set<string>): string {
+  const parts: string[] = [];
+  for (const l of labels) {
+    if (parts.length >= 3) break;
+    if (parts.some((p) => p.includes(l.term) || l.term.includes(p))) continue;
+    parts.push(l.term);
+  }
+  let name = parts.join(", ") || "unnamed";
+  for (let i = 2; taken.has(name); i++) name = `${parts.join(", ")} (${i})`;
+  taken.add(name);
+  return name;
+}
+
+export function clusterStage(
+  papers: readonly Paper[],
+  tokens: TokenDocs,
+  fitted: Fitted,
+  text: TextOptions,
+  options: Partial<ClusterOptions>,
+  seed: number,
+  labelOf?: { field: string; of: LabelOf },
+): ClusterResult {
+  const o: ClusterOptions = { ...CLUSTER_DEFAULTS, ...options };
+  const n = papers.length;
+  const warnings: string[] = [];
+  if (n === 0) throw new UserError(msg.emptyCorpus());
+  const guided = o.themes;
+  const rng = createRng(seed);
+  const { points, explained, dims } = embed(fitted.matrix, o, createRng(rng.seed()));
+
+  // guided anchors
+  const matches = matchSeeds(
+    guided,
+    tokens,
+    text,
+    papers.map((p) => p.title),
+  );
+  const anchors: Float64Array[] = [];
+  const guidedKept: { spec: ThemeSpec; match: (typeof matches)[number] }[] = [];
+  matches.forEach((m, i) => {
+    const spec = guided[i] as ThemeSpec;
+    for (const s of m.missing) warnings.push(msg.seedNotInVocabulary(s, spec.name));
+    if (m.docs.length === 0) {
+      warnings.push(msg.guidedThemeNoPapers(spec.name));
+      return;
+    }
+    anchors.push(anchorOf(points, m.docs));
+    guidedKept.push({ spec, match: m });
+  });
+
+  // k
+  const checkK = (k: number): void => {
+    if (k > n) throw new UserError(msg.kTooLarge(k, n));
+    if (k < Math.max(1, anchors.length)) throw new UserError(msg.kBelowGuided(k, anchors.length));
+  };
+  let k = o.k;
+  let kCurve: ClusterResult["kCurve"] = null;
+  const kRng = createRng(rng.seed());
+  if (o.kMode === "auto") {
+    const [lo, hi] = o.kRange;
+    const from = Math.max(2, lo, anchors.length);
+    const to = Math.min(hi, n - 1);
+    if (to < from) throw new UserError(msg.kRangeEmpty(lo, hi, n, anchors.length));
+    kCurve = [];
+    let best = -Infinity;
+    for (let kk = from; kk <= to; kk++) {
+      const r = kmeans(
+        points,
+        { ...o, k: kk, restarts: Math.max(2, Math.ceil(o.restarts / 2)) },
+        createRng(kRng.seed()),
+        anchors,
+      );
+      const s = silhouette(points, r.labels, kk, createRng(seed + kk), o.silhouetteSample).mean;
+      kCurve.push({ k: kk, silhouette: round(s, 6) });
+      if (s > best + 1e-12) {
+        best = s;
+        k = kk;
+      }
+    }
+  }
+  checkK(k);
+
+  let run = kmeans(points, { ...o, k }, createRng(rng.seed()), anchors);
+  // guided themes: papers whose title names one theme's seeds stay in that theme
+  const keptMatches = guidedKept.map((g) => g.match);
+  const pinned = pinnedPapers(keptMatches, n);
+  let pinnedCount = 0;
+  for (const g of pinned) if (g >= 0) pinnedCount++;
+  if (pinnedCount > 0) {
+    const refined = constrainedRefine(points, run.centroids, k, pinned, o.maxIterations);
+    run = {
+      ...run,
+      labels: refined.labels,
+      centroids: refined.centroids,
+      inertia: assign(points, refined.centroids, k).inertia,
+    };
+  }
+  const rawLabels = run.labels;
+  const score = cosineToCentroids(points, run.centroids, k, rawLabels);
+  const theme = Int32Array.from(rawLabels, (c, i) =>
+    (score[i] as number) < o.otherThreshold ? -1 : c,
+  );
+  const sil = silhouette(points, theme, k, createRng(rng.seed()), o.silhouetteSample);
+
+  // labels and names
+  const cnt = counts(fitted.model, tokens);
+  const ctfidf = classTfidf(cnt, theme, k);
+  const display = new Map<string, string>();
+  tokens.terms.forEach((t, i) => display.set(t, tokens.display[i] as string));
+  const show = (entry: string): string =>
+    entry
+      .split(" ")
+      .map((s) => display.get(s) ?? s)
+      .join(" ");
+  const sizes = new Array<number>(k).fill(0);
+  for (const c of theme) if (c >= 0) sizes[c] = (sizes[c] as number) + 1;
+  const taken = new Set<string>([OTHER, ...guidedKept.map((g) => g.spec.name)]);
+  const themes: Theme[] = [];
+  for (let c = 0; c < k; c++) {
+    const labels = topTerms(
+      ctfidf[c] as Float64Array,
+      fitted.model.vocabulary,
+      show,
+      o.labelTerms,
+    ).map((l) => ({
+      term: l.term,
+      weight: round(l.weight, 6),
+    }));
+    const members: number[] = [];
+    theme.forEach((t, i) => {
+      if (t === c) members.push(i);
+    });
+    members.sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+    const representatives = members.slice(0, o.representatives).map((i) => {
+      const p = papers[i] as Paper;
+      return { id: p.id, title: p.title, date: p.date, score: round(score[i] as number, 6) };
+    });
+    const g = guidedKept[c];
+    const t: Theme = {
+      id: c,
+      name: g ? g.spec.name : nameFor(labels, taken),
+      kind: g ? "guided" : "discovered",
+      seedTerms: g ? g.spec.seeds : [],
+      size: sizes[c] as number,
+      share: round((sizes[c] as number) / n, 6),
+      silhouette: sil.perCluster[c] == null ? null : round(sil.perCluster[c] as number, 6),
+      labels,
+      representatives,
+    };
+    if (g) {
+      t.seedHits = g.match.hits;
+      const seedDocs = new Set(g.match.docs);
+      const covered = members.filter((i) => seedDocs.has(i)).length;
+      t.seedCoverage = members.length ? round(covered / members.length, 6) : 0;
+      t.pinned = pinned.filter((x) => x === c).length;
+    }
+    if (t.size === 0) warnings.push(msg.themeEmpty(t.name));
+    themes.push(t);
+  }
+
+  // quality against reference labels
+  const quality: ClusterResult["quality"] = {
+    silhouette: round(sil.mean, 6),
+    silhouetteSample: sil.sampleSize,
+  };
+  if (labelOf) {
+    const truth: number[] = [];
+    const pred: number[] = [];
+    const ids = new Map<string, number>();
+    papers.forEach((p, i) => {
+      const l = labelOf.of(p);
+      if (l === null) return;
+      if (!ids.has(l)) ids.set(l, ids.size);
+      truth.push(ids.get(l) as number);
+      pred.push(rawLabels[i] as number);
+    });
+    quality.labelField = labelOf.field;
+    quality.labelled = truth.length;
+    if (truth.length === 0) warnings.push(msg.noLabels(labelOf.field));
+    else {
+      quality.nmi = round(nmi(truth, pred), 6);
+      quality.ari = round(ari(truth, pred), 6);
+    }
+  }
+
+  // term-space centroids for assigning new papers without the SVD
+  const termCentroids = termSpaceCentroids(fitted.matrix, theme, k, 500);
+  const otherSize = theme.filter((t) => t < 0).length;
+  return {
+    k,
+    kCurve,
+    themes,
+    other: { size: otherSize, threshold: o.otherThreshold },
+    theme,
+    score,
+    rawLabels,
+    quality,
+    reduce: { method: o.reduce, dims, explained: explained === null ? null : round(explained, 6) },
+    inertia: round(assign(points, run.centroids, k).inertia, 6),
+    termCentroids,
+    warnings,
+  };
+}
+
+function termSpaceCentroids(
+  m: Csr,
+  labels: Int32Array,
+  k: number,
+  top: number,
+): Record<number, number>[] {
+  const sums = Array.from({ length: k }, () => new Map<number, number>());
+  const sizes = new Array<number>(k).fill(0);
+  for (let r = 0; r < m.nRows; r++) {
+    const c = labels[r] as number;
+    if (c < 0) continue;
+    sizes[c] = (sizes[c] as number) + 1;
+    const s = sums[c] as Map<number, number>;
+    for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) {
+      const col = m.indices[p] as number;
+      s.set(col, (s.get(col) ?? 0) + (m.data[p] as number));
+    }
+  }
+  return sums.map((s, c) => {
+    const entries = [...s.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, top);
+    entries.sort((a, b) => a[0] - b[0]);
+    return Object.fromEntries(entries.map(([col, v]) => [col, round(v / (sizes[c] as number), 6)]));
+  });
+}
+
+/** Rounds for stable, diffable outputs (never NaN: non-finite values become 0). */
+export function round(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return 0;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

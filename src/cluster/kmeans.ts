@@ -1,0 +1,238 @@
+import { kmeans as mlKmeans } from "ml-kmeans";
+import type { Rng } from "../util/rng.js";
+
+/**
+ * k-means in the reduced space, with ml-kmeans doing the Lloyd iterations. Initial centroids
+ * come from a seeded k-means++ on typed arrays (ml-kmeans' own is slow at this size), after
+ * any fixed anchors (guided themes). Several restarts; the one with the lowest inertia wins.
+ * On large inputs the restarts run on a seeded sample and only the best one runs on all points.
+ */
+
+export interface KMeansOptions {
+  k: number;
+  restarts: number;
+  maxIterations: number;
+  tolerance: number;
+  /** restarts run on a sample of this many points when there are more */
+  restartSample: number;
+}
+
+export const KMEANS_DEFAULTS: KMeansOptions = {
+  k: 8,
+  restarts: 8,
+  maxIterations: 100,
+  tolerance: 1e-4,
+  restartSample: 10_000,
+};
+
+export interface Points {
+  /** n × d, row-major */
+  data: Float64Array;
+  n: number;
+  d: number;
+}
+
+export interface KMeansResult {
+  labels: Int32Array;
+  /** k × d, row-major */
+  centroids: Float64Array;
+  inertia: number;
+  iterations: number;
+  restart: number;
+}
+
+function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const t = (a[ao + j] as number) - (b[bo + j] as number);
+    s += t * t;
+  }
+  return s;
+}
+
+/** k-means++ (Arthur & Vassilvitskii 2007): `anchors` are taken first, then D²-weighted picks. */
+export function kmeansPlusPlus(
+  p: Points,
+  k: number,
+  rng: Rng,
+  anchors: Float64Array[] = [],
+): Float64Array {
+  const { data, n, d } = p;
+  const c = new Float64Array(k * d);
+  const dist = new Float64Array(n).fill(Infinity);
+  let have = 0;
+  const add = (src: Float64Array, so: number): void => {
+    c.set(src.subarray(so, so + d), have * d);
+    for (let i = 0; i < n; i++) {
+      const s = sqDist(data, i * d, c, have * d, d);
+      if (s < (dist[i] as number)) dist[i] = s;
+    }
+    have++;
+  };
+  for (const a of anchors.slice(0, k)) add(a, 0);
+  if (have === 0) add(data, rng.int(n) * d);
+  while (have < k) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += dist[i] as number;
+    let pick = 0;
+    if (total > 0) {
+      let r = rng.next() * total;
+      for (pick = 0; pick < n - 1; pick++) {
+        r -= dist[pick] as number;
+        if (r <= 0) break;
+      }
+    } else pick = rng.int(n);
+    add(data, pick * d);
+  }
+  return c;
+}
+
+function toRows(p: Points, rows?: ArrayLike<number>): number[][] {
+  const idx = rows ?? { length: p.n };
+  const out: number[][] = new Array<number[]>(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const r = rows ? (rows[i] as number) : i;
+    out[i] = Array.from(p.data.subarray(r * p.d, (r + 1) * p.d));
+  }
+  return out;
+}
+
+function lloyd(rows: number[][], init: Float64Array, k: number, d: number, o: KMeansOptions) {
+  const initRows: number[][] = [];
+  for (let c = 0; c < k; c++) initRows.push(Array.from(init.subarray(c * d, (c + 1) * d)));
+  const r = mlKmeans(rows, k, {
+    initialization: initRows,
+    maxIterations: o.maxIterations,
+    tolerance: o.tolerance,
+  });
+  const centroids = new Float64Array(k * d);
+  r.centroids.forEach((cen, c) => centroids.set(cen, c * d));
+  return { labels: Int32Array.from(r.clusters), centroids, iterations: r.iterations };
+}
+
+/** Nearest centroid of every point, and the total squared distance. */
+export function assign(
+  p: Points,
+  centroids: Float64Array,
+  k: number,
+): { labels: Int32Array; inertia: number } {
+  const labels = new Int32Array(p.n);
+  let inertia = 0;
+  for (let i = 0; i < p.n; i++) {
+    let best = 0;
+    let bd = Infinity;
+    for (let c = 0; c < k; c++) {
+      const s = sqDist(p.data, i * p.d, centroids, c * p.d, p.d);
+      if (s < bd) {
+        bd = s;
+        best = c;
+      }
+    }
+    labels[i] = best;
+    inertia += bd;
+  }
+  return { labels, inertia };
+}
+
+export function kmeans(
+  p: Points,
+  options: Partial<KMeansOptions>,
+  rng: Rng,
+  anchors: Float64Array[] = [],
+): KMeansResult {
+  const o: KMeansOptions = { ...KMEANS_DEFAULTS, ...options };
+  const k = o.k;
+  const sampled = p.n > o.restartSample && o.restarts > 1;
+  let sample: Points = p;
+  let rows: number[][];
+  if (sampled) {
+    const idx = sampleIndices(p.n, o.restartSample, rng);
+    const data = new Float64Array(idx.length * p.d);
+    idx.forEach((r, i) => data.set(p.data.subarray(r * p.d, (r + 1) * p.d), i * p.d));
+    sample = { data, n: idx.length, d: p.d };
+    rows = toRows(sample);
+  } else rows = toRows(p);
+
+  let best: KMeansResult | null = null;
+  for (let r = 0; r < Math.max(1, o.restarts); r++) {
+    const init = kmeansPlusPlus(sample, k, rng, anchors);
+    // restarts only choose the start: on a sample, fewer iterations suffice
+    const run = lloyd(
+      rows,
+      init,
+      k,
+      p.d,
+      sampled ? { ...o, maxIterations: Math.min(o.maxIterations, 30) } : o,
+    );
+    const { labels, inertia } = assign(sample, run.centroids, k);
+    if (best === null || inertia < best.inertia) {
+      best = { labels, centroids: run.centroids, inertia, iterations: run.iterations, restart: r };
+    }
+  }
+  const chosen = best as KMeansResult;
+  if (!sampled) return chosen;
+  const full = lloyd(toRows(p), chosen.centroids, k, p.d, o);
+  const { labels, inertia } = assign(p, full.centroids, k);
+  return {
+    labels,
+    centroids: full.centroids,
+    inertia,
+    iterations: full.iterations,
+    restart: chosen.restart,
+  };
+}
+
+/** m distinct indices of [0, n), in increasing order (partial Fisher–Yates). */
+export function sampleIndices(n: number, m: number, rng: Rng): number[] {
+  if (m >= n) return Array.from({ length: n }, (_, i) => i);
+  const a = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < m; i++) {
+    const j = i + rng.int(n - i);
+    const t = a[i] as number;
+    a[i] = a[j] as number;
+    a[j] = t;
+  }
+  return Array.from(a.subarray(0, m)).sort((x, y) => x - y);
+}
+
+/**
+ * Constrained k-means refinement (Basu, Banerjee & Mooney 2002, "constrained" seeding):
+ * Lloyd iterations from `centroids` in which pinned points (pinned[i] = cluster, else -1)
+ * always stay in their cluster. Returns the new centroids and labels.
+ */
+export function constrainedRefine(
+  p: Points,
+  centroids: Float64Array,
+  k: number,
+  pinned: Int32Array,
+  maxIterations: number,
+): { labels: Int32Array; centroids: Float64Array; iterations: number } {
+  const c = Float64Array.from(centroids);
+  let labels: Int32Array = new Int32Array(p.n).fill(-1);
+  let it = 0;
+  for (; it < maxIterations; it++) {
+    const { labels: nearest } = assign(p, c, k);
+    let changed = 0;
+    for (let i = 0; i < p.n; i++) {
+      const l = (pinned[i] as number) >= 0 ? (pinned[i] as number) : (nearest[i] as number);
+      if (l !== labels[i]) changed++;
+      nearest[i] = l;
+    }
+    labels = nearest;
+    if (changed === 0) break;
+    const sums = new Float64Array(k * p.d);
+    const sizes = new Float64Array(k);
+    for (let i = 0; i < p.n; i++) {
+      const l = labels[i] as number;
+      sizes[l] = (sizes[l] as number) + 1;
+      for (let j = 0; j < p.d; j++)
+        sums[l * p.d + j] = (sums[l * p.d + j] as number) + (p.data[i * p.d + j] as number);
+    }
+    for (let cl = 0; cl < k; cl++) {
+      if ((sizes[cl] as number) === 0) continue; // an empty cluster keeps its centroid
+      for (let j = 0; j < p.d; j++)
+        c[cl * p.d + j] = (sums[cl * p.d + j] as number) / (sizes[cl] as number);
+    }
+  }
+  return { labels, centroids: c, iterations: it };
+}

@@ -1,0 +1,133 @@
+/** Small dense linear algebra on row-major Float64Arrays (no dependencies, deterministic). */
+
+/** G = Aᵀ A for A (n × k, row-major): k × k. */
+export function gram(a: Float64Array, n: number, k: number): Float64Array {
+  const g = new Float64Array(k * k);
+  for (let r = 0; r < n; r++) {
+    const o = r * k;
+    for (let i = 0; i < k; i++) {
+      const v = a[o + i] as number;
+      if (v === 0) continue;
+      const gi = i * k;
+      for (let j = i; j < k; j++) g[gi + j] = (g[gi + j] as number) + v * (a[o + j] as number);
+    }
+  }
+  for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) g[i * k + j] = g[j * k + i] as number;
+  return g;
+}
+
+/** C = A · B, A (n × k), B (k × m): n × m. */
+export function matmul(
+  a: Float64Array,
+  n: number,
+  k: number,
+  b: Float64Array,
+  m: number,
+): Float64Array {
+  const c = new Float64Array(n * m);
+  for (let r = 0; r < n; r++) {
+    const ao = r * k;
+    const co = r * m;
+    for (let i = 0; i < k; i++) {
+      const v = a[ao + i] as number;
+      if (v === 0) continue;
+      const bo = i * m;
+      for (let j = 0; j < m; j++) c[co + j] = (c[co + j] as number) + v * (b[bo + j] as number);
+    }
+  }
+  return c;
+}
+
+/**
+ * Eigen-decomposition of a symmetric k × k matrix by cyclic Jacobi rotations. Returns
+ * eigenvalues in decreasing order and eigenvectors as the columns of a k × k matrix.
+ */
+export function symmetricEigen(
+  m: Float64Array,
+  k: number,
+): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(m);
+  const v = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) v[i * k + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < k; i++) {
+      diag += (a[i * k + i] as number) ** 2;
+      for (let j = i + 1; j < k; j++) off += (a[i * k + j] as number) ** 2;
+    }
+    if (off <= 1e-30 * Math.max(diag, 1e-300)) break;
+    for (let p = 0; p < k; p++) {
+      for (let q = p + 1; q < k; q++) {
+        const apq = a[p * k + q] as number;
+        if (Math.abs(apq) < 1e-300) continue;
+        const app = a[p * k + p] as number;
+        const aqq = a[q * k + q] as number;
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let r = 0; r < k; r++) {
+          const arp = a[r * k + p] as number;
+          const arq = a[r * k + q] as number;
+          a[r * k + p] = c * arp - s * arq;
+          a[r * k + q] = s * arp + c * arq;
+        }
+        for (let r = 0; r < k; r++) {
+          const apr = a[p * k + r] as number;
+          const aqr = a[q * k + r] as number;
+          a[p * k + r] = c * apr - s * aqr;
+          a[q * k + r] = s * apr + c * aqr;
+        }
+        for (let r = 0; r < k; r++) {
+          const vrp = v[r * k + p] as number;
+          const vrq = v[r * k + q] as number;
+          v[r * k + p] = c * vrp - s * vrq;
+          v[r * k + q] = s * vrp + c * vrq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: k }, (_, i) => i).sort(
+    (x, y) => (a[y * k + y] as number) - (a[x * k + x] as number),
+  );
+  const values = Float64Array.from(order, (i) => a[i * k + i] as number);
+  const vectors = new Float64Array(k * k);
+  order.forEach((src, dst) => {
+    // sign convention: the largest-magnitude entry of each eigenvector is positive
+    let big = 0;
+    for (let r = 0; r < k; r++)
+      if (Math.abs(v[r * k + src] as number) > Math.abs(big)) big = v[r * k + src] as number;
+    const sign = big < 0 ? -1 : 1;
+    for (let r = 0; r < k; r++) vectors[r * k + dst] = sign * (v[r * k + src] as number);
+  });
+  return { values, vectors };
+}
+
+/**
+ * An orthonormal basis of the column space of A (n × k) as A · U · Λ^(-1/2) from the
+ * eigen-decomposition of AᵀA; directions with negligible energy are dropped (zero columns).
+ */
+export function orthonormalize(a: Float64Array, n: number, k: number): Float64Array {
+  const { values, vectors } = symmetricEigen(gram(a, n, k), k);
+  const top = values[0] ?? 0;
+  const w = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) {
+    const l = values[j] as number;
+    if (!(l > top * 1e-12) || l <= 0) continue;
+    const s = 1 / Math.sqrt(l);
+    for (let i = 0; i < k; i++) w[i * k + j] = (vectors[i * k + j] as number) * s;
+  }
+  return matmul(a, n, k, w, k);
+}
+
+/** Scales each row of A (n × k) to unit length (zero rows stay zero). */
+export function normalizeRows(a: Float64Array, n: number, k: number): void {
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) s += (a[r * k + j] as number) ** 2;
+    if (s === 0) continue;
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < k; j++) a[r * k + j] = (a[r * k + j] as number) * inv;
+  }
+}

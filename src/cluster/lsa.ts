@@ -1,0 +1,112 @@
+import type { Rng } from "../util/rng.js";
+import {
+  csrSelectRows,
+  csrTimesDense,
+  csrTransposeTimesDense,
+  type Csr,
+} from "../vectorize/sparse.js";
+import { sampleIndices } from "./kmeans.js";
+import { orthonormalize, symmetricEigen } from "./linalg.js";
+
+/**
+ * Latent semantic analysis: a rank-d truncated SVD of the TF-IDF matrix by the randomized
+ * range finder (Halko, Martinsson & Tropp 2011) with power iterations, as scikit-learn's
+ * TruncatedSVD(algorithm="randomized") does. On large corpora the right singular vectors are
+ * fitted on a seeded sample of rows and every paper is projected onto them (X·V), which costs
+ * one sparse product instead of many. Seeded: the same matrix and seed give the same output.
+ */
+export interface LsaResult {
+  dims: number;
+  /** nRows × dims, row-major: X·V */
+  embedding: Float64Array;
+  singularValues: number[];
+  /** share of the (sampled) matrix's squared Frobenius norm the dims capture */
+  explained: number;
+  /** rows the SVD was fitted on */
+  fittedOn: number;
+}
+
+export interface LsaOptions {
+  dims: number;
+  powerIterations: number;
+  oversample: number;
+  /** fit on at most this many rows */
+  sample: number;
+}
+
+export const LSA_DEFAULTS: LsaOptions = {
+  dims: 100,
+  powerIterations: 3,
+  oversample: 10,
+  sample: 20_000,
+};
+
+/** Right singular vectors V (nCols × d, row-major) and singular values of x. */
+export function lsaFit(
+  x: Csr,
+  o: LsaOptions,
+  rng: Rng,
+): { components: Float64Array; d: number; singularValues: number[]; explained: number } {
+  const d = Math.max(1, Math.min(o.dims, x.nRows - 1, x.nCols - 1));
+  const l = Math.min(d + o.oversample, x.nRows, x.nCols);
+  const omega = new Float64Array(x.nCols * l);
+  for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
+  let q = orthonormalize(csrTimesDense(x, omega, l), x.nRows, l);
+  // subspace iteration on X·Xᵀ: Q ← orth(X (Xᵀ Q)). Only the row side is orthonormalised:
+  // the column side has nCols rows (the vocabulary) and would cost nCols·l² per step.
+  for (let it = 0; it < o.powerIterations; it++) {
+    q = orthonormalize(csrTimesDense(x, csrTransposeTimesDense(x, q, l), l), x.nRows, l);
+  }
+  // B = Qᵀ X (l × nCols); with Bᵀ = XᵀQ, B Bᵀ = U_B Σ² U_Bᵀ and V = Bᵀ U_B Σ⁻¹
+  const bt = csrTransposeTimesDense(x, q, l);
+  const bbt = new Float64Array(l * l);
+  for (let r = 0; r < x.nCols; r++) {
+    const o2 = r * l;
+    for (let i = 0; i < l; i++) {
+      const v = bt[o2 + i] as number;
+      if (v === 0) continue;
+      for (let j = i; j < l; j++)
+        bbt[i * l + j] = (bbt[i * l + j] as number) + v * (bt[o2 + j] as number);
+    }
+  }
+  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) bbt[i * l + j] = bbt[j * l + i] as number;
+  const { values, vectors } = symmetricEigen(bbt, l);
+  const w = new Float64Array(l * d);
+  const singularValues: number[] = [];
+  for (let j = 0; j < d; j++) {
+    const s = Math.sqrt(Math.max(0, values[j] as number));
+    singularValues.push(s);
+    const inv = s > 0 ? 1 / s : 0;
+    for (let i = 0; i < l; i++) w[i * d + j] = (vectors[i * l + j] as number) * inv;
+  }
+  const components = new Float64Array(x.nCols * d);
+  for (let r = 0; r < x.nCols; r++) {
+    const bo = r * l;
+    const co = r * d;
+    for (let i = 0; i < l; i++) {
+      const v = bt[bo + i] as number;
+      if (v === 0) continue;
+      const wo = i * d;
+      for (let j = 0; j < d; j++)
+        components[co + j] = (components[co + j] as number) + v * (w[wo + j] as number);
+    }
+  }
+  let total = 0;
+  for (let p = 0; p < x.data.length; p++) total += (x.data[p] as number) ** 2;
+  const captured = singularValues.reduce((a, s) => a + s * s, 0);
+  return { components, d, singularValues, explained: total > 0 ? captured / total : 0 };
+}
+
+export function lsa(x: Csr, options: Partial<LsaOptions>, rng: Rng): LsaResult {
+  const o: LsaOptions = { ...LSA_DEFAULTS, ...options };
+  const rows = sampleIndices(x.nRows, o.sample, rng);
+  const fitOn = rows.length < x.nRows ? csrSelectRows(x, rows) : x;
+  const fit = lsaFit(fitOn, o, rng);
+  return {
+    dims: fit.d,
+    embedding: csrTimesDense(x, fit.components, fit.d),
+    singularValues: fit.singularValues,
+    explained: fit.explained,
+    fittedOn: fitOn.nRows,
+  };
+}

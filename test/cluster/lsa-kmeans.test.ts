@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { kmeans, kmeansPlusPlus, sampleIndices } from "../../src/cluster/kmeans.js";
+import { lsa } from "../../src/cluster/lsa.js";
+import { nmi } from "../../src/cluster/quality.js";
+import { createRng } from "../../src/util/rng.js";
+import type { Csr } from "../../src/vectorize/sparse.js";
+
+/** A sparse matrix of exact rank 3 with known singular values 5, 3, 1 (orthogonal blocks). */
+function rank3(): Csr {
+  // rows: 3 groups of 4 identical unit rows over disjoint columns, scaled so σ = 5, 3, 1
+  const rows: [number[], number[]][] = [];
+  const sig = [5, 3, 1];
+  for (let g = 0; g < 3; g++) {
+    const scale = (sig[g] as number) / 2; // 4 rows of norm `scale` → σ = 2·scale
+    for (let r = 0; r < 4; r++)
+      rows.push([
+        [g * 2, g * 2 + 1],
+        [scale / Math.SQRT2, scale / Math.SQRT2],
+      ]);
+  }
+  const indptr = new Int32Array(rows.length + 1);
+  const indices: number[] = [];
+  const data: number[] = [];
+  rows.forEach(([c, v], i) => {
+    indices.push(...c);
+    data.push(...v);
+    indptr[i + 1] = indices.length;
+  });
+  return {
+    nRows: 12,
+    nCols: 6,
+    indptr,
+    indices: Int32Array.from(indices),
+    data: Float64Array.from(data),
+  };
+}
+
+/** Points around k well-separated centres. */
+function blobs(k: number, per: number, d: number, seed: number) {
+  const rng = createRng(seed);
+  const data = new Float64Array(k * per * d);
+  const truth: number[] = [];
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < per; i++) {
+      const row = c * per + i;
+      for (let j = 0; j < d; j++) data[row * d + j] = (j % k === c ? 10 : 0) + rng.normal() * 0.3;
+      truth.push(c);
+    }
+  }
+  return { points: { data, n: k * per, d }, truth };
+}
+
+describe("LSA (randomized truncated SVD)", () => {
+  it("recovers the singular values of a low-rank matrix", () => {
+    const r = lsa(rank3(), { dims: 3 }, createRng(7));
+    expect(r.dims).toBe(3);
+    r.singularValues.forEach((s, i) => expect(s).toBeCloseTo([5, 3, 1][i] as number, 8));
+    expect(r.explained).toBeCloseTo(1, 8);
+  });
+
+  it("is deterministic for a seed, and fits on a sample when asked", () => {
+    const a = lsa(rank3(), { dims: 2 }, createRng(3));
+    const b = lsa(rank3(), { dims: 2 }, createRng(3));
+    expect(Array.from(a.embedding)).toEqual(Array.from(b.embedding));
+    const s = lsa(rank3(), { dims: 2, sample: 9 }, createRng(3));
+    expect(s.fittedOn).toBe(9);
+    expect(s.embedding.length).toBe(12 * 2);
+  });
+});
+
+describe("k-means", () => {
+  it("finds well-separated clusters exactly, deterministically", () => {
+    const { points, truth } = blobs(4, 30, 8, 1);
+    const a = kmeans(points, { k: 4, restarts: 3 }, createRng(5));
+    const b = kmeans(points, { k: 4, restarts: 3 }, createRng(5));
+    expect(nmi(truth, Array.from(a.labels))).toBe(1);
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+    expect(Array.from(a.centroids)).toEqual(Array.from(b.centroids));
+  });
+
+  it("keeps anchored centroids in the first places (guided themes keep their ids)", () => {
+    const { points } = blobs(3, 20, 6, 2);
+    const third = points.data.slice(40 * 6, 41 * 6); // a point of the third blob
+    const r = kmeans(points, { k: 3, restarts: 2 }, createRng(1), [third]);
+    expect(r.labels[45]).toBe(0);
+    const init = kmeansPlusPlus(points, 3, createRng(1), [third]);
+    expect(Array.from(init.subarray(0, 6))).toEqual(Array.from(third));
+  });
+
+  it("runs restarts on a sample when the input is large", () => {
+    const { points, truth } = blobs(3, 200, 6, 3);
+    const r = kmeans(points, { k: 3, restarts: 4, restartSample: 150 }, createRng(9));
+    expect(nmi(truth, Array.from(r.labels))).toBe(1);
+  });
+
+  it("samples distinct sorted indices", () => {
+    const s = sampleIndices(100, 10, createRng(1));
+    expect(s).toHaveLength(10);
+    expect(new Set(s).size).toBe(10);
+    expect([...s].sort((x, y) => x - y)).toEqual(s);
+    expect(sampleIndices(5, 10, createRng(1))).toEqual([0, 1, 2, 3, 4]);
+  });
+});
