@@ -159,3 +159,83 @@ describe("papertrends CLI", () => {
     expect(readFileSync(a)).toEqual(readFileSync(b));
   });
 });
+
+describe("papertrends cluster", () => {
+  it("writes assignments.csv, themes.json and model.json; same seed, byte-identical files", () => {
+    const a = tmp();
+    const b = tmp();
+    const r1 = cli("cluster", "pipelines/hf-papers-page.yaml", "--out", a);
+    const r2 = cli("cluster", "pipelines/hf-papers-page.yaml", "--out", b);
+    expect(r1.code).toBe(0);
+    expect(r1.stderr).toBe("");
+    expect(r1.stdout).toMatch(/^92 papers\nk = 8, silhouette /);
+    expect(r1.stdout).toMatch(/\nself-improvement\s+guided\s+\d+/);
+    expect(r2.code).toBe(0);
+    for (const f of ["assignments.csv", "themes.json", "model.json"]) {
+      expect(readFileSync(join(a, f)), f).toEqual(readFileSync(join(b, f)));
+    }
+    const csv = readFileSync(join(a, "assignments.csv"), "utf8").split("\n");
+    expect(csv[0]).toBe("id,title,date,theme,theme_id,score,kmeans_theme");
+    expect(csv).toHaveLength(94);
+    const themes = JSON.parse(readFileSync(join(a, "themes.json"), "utf8"));
+    expect(themes.themes[0]).toMatchObject({ name: "self-improvement", kind: "guided" });
+    expect(Object.keys(themes.themes[0])).toEqual(
+      expect.arrayContaining([
+        "name",
+        "kind",
+        "seedTerms",
+        "labels",
+        "size",
+        "representatives",
+        "silhouette",
+      ]),
+    );
+    const model = JSON.parse(readFileSync(join(a, "model.json"), "utf8"));
+    expect(model.tfidf).toMatchObject({ kind: "papertrends.tfidf", version: 1 });
+    expect(model.tfidf.vocabulary.length).toBe(model.tfidf.idf.length);
+    expect(model.centroids).toHaveLength(8);
+  });
+
+  it("a different seed can give different files", () => {
+    const a = tmp();
+    const b = tmp();
+    cli("cluster", "pipelines/hf-papers-page.yaml", "--out", a, "--seed", "1");
+    cli("cluster", "pipelines/hf-papers-page.yaml", "--out", b, "--seed", "2");
+    expect(readFileSync(join(a, "themes.json"), "utf8")).not.toEqual(
+      readFileSync(join(b, "themes.json"), "utf8"),
+    );
+  });
+
+  it("clusters an ingested corpus unguided, scoring against a label field", () => {
+    const dir = tmp();
+    const corpus = join(dir, "corpus.jsonl");
+    expect(
+      cli(
+        "ingest",
+        join(FIX, "oai-pmh", "arXivRaw-cs-2019-10-first20.xml"),
+        join(FIX, "kaggle"),
+        "--out",
+        corpus,
+      ).code,
+    ).toBe(0);
+    const r = cli("cluster", corpus, "--k", "4", "--labels", "categories", "--out", join(dir, "t"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/NMI \d\.\d{3}, ARI -?\d\.\d{3} vs categories \(50 papers\)/);
+    const themes = JSON.parse(readFileSync(join(dir, "t", "themes.json"), "utf8"));
+    expect(themes.themes.every((t: { kind: string }) => t.kind === "discovered")).toBe(true);
+  });
+
+  it("bad k and too-large k are clear errors", () => {
+    const out = tmp();
+    const bad = cli("cluster", "pipelines/hf-papers-page.yaml", "--k", "many", "--out", out);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      'papertrends: invalid k: "many" (expected a whole number ≥ 1, or auto)\n',
+    );
+    const big = cli("cluster", "pipelines/hf-papers-page.yaml", "--k", "500", "--out", out);
+    expect(big.code).toBe(1);
+    expect(big.stderr).toBe(
+      "papertrends: k = 500 is larger than the number of papers (92); lower cluster.k (or --k)\n",
+    );
+  });
+});

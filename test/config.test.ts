@@ -23,7 +23,7 @@ describe("pipeline files", () => {
       [
         "p.yaml: invalid pipeline file",
         '  inputs.0: unknown key "fromat" (allowed: path, format, mapping)',
-        '  top level: unknown key "seeds" (allowed: name, description, seed, asOf, inputs, mapping, output)',
+        '  top level: unknown key "seeds" (allowed: name, description, seed, asOf, inputs, mapping, output, text, vectorize, cluster, themes, labels)',
       ].join("\n"),
     );
   });
@@ -52,5 +52,32 @@ describe("pipeline files", () => {
       readFileSync(join(ROOT, "pipelines", "pipeline.schema.json"), "utf8"),
     );
     expect(committed).toEqual(pipelineJsonSchema());
+  });
+});
+
+describe("theme settings in pipeline files", () => {
+  it("validates cluster and themes sections", () => {
+    const base = "inputs:\n  - path: x\n";
+    expect(() => parsePipeline("p.yaml", base + "cluster:\n  k: lots\n")).toThrow(/cluster\.k: /);
+    expect(() => parsePipeline("p.yaml", base + "cluster:\n  kk: 3\n")).toThrow(
+      /cluster: unknown key "kk" \(allowed: k, kRange, restarts/,
+    );
+    expect(() =>
+      parsePipeline(
+        "p.yaml",
+        base + "themes:\n  - name: a\n    seeds: [x]\n  - name: a\n    seeds: [y]\n",
+      ),
+    ).toThrow("themes: theme names must be unique");
+    expect(() =>
+      parsePipeline("p.yaml", base + "themes:\n  - name: other\n    seeds: [x]\n"),
+    ).toThrow(/"other" is reserved/);
+    expect(() => parsePipeline("p.yaml", base + "vectorize:\n  norm: l3\n")).toThrow(
+      /vectorize\.norm: Invalid option/,
+    );
+    const ok = parsePipeline(
+      "p.yaml",
+      base + "cluster:\n  k: auto\n  kRange: [3, 9]\nthemes:\n  - name: t\n    seeds: [a b]\n",
+    );
+    expect(ok.cluster).toEqual({ k: "auto", kRange: [3, 9] });
   });
 });
