@@ -9,7 +9,18 @@ import {
   type MappableField,
 } from "./ingest/types.js";
 import { msg } from "./messages.js";
-import { runPipeline, runThemes, themeSettings, writeThemesOutcome } from "./pipeline.js";
+import {
+  runPipeline,
+  runThemes,
+  runTrends,
+  themeSettings,
+  trendSettings,
+  trendsFromRunDir,
+  writeThemesOutcome,
+} from "./pipeline.js";
+import { formatTrends, writeTrendsFiles } from "./report/trends-files.js";
+import { isPeriod, PERIODS, type Period } from "./util/periods.js";
+import { join } from "node:path";
 import { formatThemes } from "./report/themes-files.js";
 import { formatSummary, writeCorpusFiles } from "./report/corpus-files.js";
 import { isIsoDay } from "./util/dates.js";
@@ -211,12 +222,82 @@ Examples:
           ...(opts.labels !== undefined && { labels: opts.labels }),
         });
         const outcome = runThemes(corpus.papers, settings);
-        const files = await writeThemesOutcome(opts.out, corpus.papers, outcome);
+        // the corpus goes beside the themes, so `papertrends trends DIR` can read the folder
+        const corpusFile = join(opts.out, "corpus.jsonl");
+        await writeCorpusFiles(corpus, { corpus: corpusFile });
+        const files = [corpusFile, ...(await writeThemesOutcome(opts.out, corpus.papers, outcome))];
         io.stdout(
           `${corpus.papers.length} papers\n${formatThemes(outcome.result)}\n\nwrote ${files.join(", ")}\n`,
         );
       },
     );
+
+  program
+    .command("trends")
+    .description("theme counts and shares per period, rising and fading themes and terms, bursts")
+    .argument(
+      "<input>",
+      "a pipeline file (.yaml), or a folder written by papertrends cluster or run",
+    )
+    .requiredOption("--out <dir>", "write trends.csv, rising.csv, rising.json and bursts.json here")
+    .addOption(
+      new Option(
+        "--period <period>",
+        "calendar bins (default: the pipeline's, else month)",
+      ).choices(PERIODS),
+    )
+    .option(
+      "--as-of <date>",
+      "the day the data runs to; its period is flagged incomplete",
+      asOfOption,
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  papertrends trends pipelines/hf-daily-monthly.yaml --out out/trends
+  papertrends cluster corpus.jsonl --out out/themes && papertrends trends out/themes --period week --out out/trends`,
+    )
+    .action(async (input: string, opts: { out: string; period?: string; asOf?: string }) => {
+      const period =
+        opts.period !== undefined && isPeriod(opts.period) ? (opts.period as Period) : undefined;
+      const over = {
+        ...(period && { period }),
+        ...(opts.asOf !== undefined && { asOf: opts.asOf }),
+      };
+      let papers: number;
+      let trends;
+      let settings;
+      if (isPipelineFile(input)) {
+        const config = await loadPipeline(input);
+        const asOf = opts.asOf ?? config.asOf;
+        const corpus = await ingest(config.inputs, {
+          ...(asOf !== undefined && { asOf }),
+          ...(config.mapping !== undefined && { mapping: config.mapping }),
+          progress: progressFor(io, "read"),
+        });
+        const outcome = runThemes(corpus.papers, themeSettings(config));
+        settings = trendSettings(config, over);
+        trends = runTrends(
+          corpus.papers,
+          { theme: outcome.result.theme, names: outcome.result.themes.map((t) => t.name) },
+          {
+            matrix: outcome.matrix,
+            vocabulary: outcome.model.vocabulary,
+            display: outcome.display,
+          },
+          settings,
+        );
+        papers = corpus.papers.length;
+      } else {
+        settings = trendSettings(undefined, over);
+        ({ trends, papers } = await trendsFromRunDir(input, settings));
+      }
+      const files = await writeTrendsFiles(opts.out, trends, settings);
+      io.stdout(
+        `${papers} papers\n${formatTrends(trends, settings.alpha)}\n\nwrote ${files.join(", ")}\n`,
+      );
+    });
 
   program
     .command("run")
@@ -225,20 +306,34 @@ Examples:
     .option("--input <files...>", "run the pipeline's settings on these inputs instead")
     .option("--as-of <date>", "capture day YYYY-MM-DD", asOfOption)
     .option("--out <dir>", "output folder (default: the pipeline's output, reports/<name>)")
+    .addOption(
+      new Option("--period <period>", "trend bins (default: the pipeline's, else month)").choices(
+        PERIODS,
+      ),
+    )
     .addHelpText("after", `\nExample:\n  papertrends run pipelines/hf-papers-page.yaml`)
-    .action(async (file: string, opts: { input?: string[]; asOf?: string; out?: string }) => {
-      const config = await loadPipeline(file);
-      const result = await runPipeline(config, {
-        progress: progressFor(io, config.name),
-        ...(opts.input !== undefined && { inputs: opts.input }),
-        ...(opts.asOf !== undefined && { asOf: opts.asOf }),
-        ...(opts.out !== undefined && { out: opts.out }),
-      });
-      io.stdout(
-        `pipeline ${config.name}\n\n${formatSummary(result.corpus.summary)}\n\n${formatThemes(result.themes.result)}\n\n`,
-      );
-      io.stdout(`wrote ${result.outDir}/\n${result.files.map((f) => `  ${f}`).join("\n")}\n`);
-    });
+    .action(
+      async (
+        file: string,
+        opts: { input?: string[]; asOf?: string; out?: string; period?: string },
+      ) => {
+        const config = await loadPipeline(file);
+        const result = await runPipeline(config, {
+          progress: progressFor(io, config.name),
+          ...(opts.input !== undefined && { inputs: opts.input }),
+          ...(opts.asOf !== undefined && { asOf: opts.asOf }),
+          ...(opts.out !== undefined && { out: opts.out }),
+          ...(opts.period !== undefined && isPeriod(opts.period) && { period: opts.period }),
+        });
+        io.stdout(
+          `pipeline ${config.name}\n\n${formatSummary(result.corpus.summary)}\n\n${formatThemes(result.themes.result)}\n\n`,
+        );
+        if (result.trends)
+          io.stdout(`${formatTrends(result.trends, trendSettings(config).alpha)}\n\n`);
+        else io.stdout(`trends: not computed: ${result.trendsError}\n\n`);
+        io.stdout(`wrote ${result.outDir}/\n${result.files.map((f) => `  ${f}`).join("\n")}\n`);
+      },
+    );
 
   return program;
 }

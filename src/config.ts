@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { FORMATS, MAPPABLE_FIELDS, type FieldMapping, type Format } from "./ingest/types.js";
 import { TEXT_FIELDS } from "./text/tokenize.js";
+import { PERIODS, type Period } from "./util/periods.js";
 import { msg } from "./messages.js";
 import { isIsoDay } from "./util/dates.js";
 import { UserError } from "./util/errors.js";
@@ -117,6 +118,48 @@ const themeSchema = z.strictObject({
   seeds: z.array(z.string().min(1)).min(1).describe("seed terms; phrases allowed"),
 });
 
+const trendsSchema = z.strictObject({
+  period: z
+    .enum(PERIODS as [Period, ...Period[]])
+    .optional()
+    .describe("calendar bins: week (ISO), month, quarter, year (default month)"),
+  recent: z.number().int().min(1).optional().describe("periods in the recent window (default 1)"),
+  baseline: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("periods in the baseline window before it (default 6)"),
+  alpha: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .describe("false discovery rate for rising/fading (default 0.05)"),
+  minTermCount: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("terms in fewer papers of either window are not tested (default 5)"),
+  maxTerms: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("terms reported per direction (default 25)"),
+  burstScale: z
+    .number()
+    .gt(1)
+    .optional()
+    .describe("Kleinberg s: burst rate / base rate (default 2)"),
+  burstGamma: z
+    .number()
+    .gt(0)
+    .optional()
+    .describe("Kleinberg γ: cost of entering a burst (default 1)"),
+});
+
 export const pipelineSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -154,6 +197,7 @@ export const pipelineSchema = z
       .string()
       .optional()
       .describe("paper field to score clustering against (NMI, ARI), e.g. categories"),
+    trends: trendsSchema.optional(),
   })
   .describe("papertrends pipeline file");
 

@@ -81,6 +81,30 @@ export const msg = {
   badSeed: (value: string) => `invalid --seed: ${q(value)} (expected a whole number ≥ 0)`,
   badK: (value: string) => `invalid k: ${q(value)} (expected a whole number ≥ 1, or auto)`,
 
+  noDates: (n: number) =>
+    `none of the ${n} papers has a date: trends need dated papers (check the ingest summary's "undated" column, or use a source with dates)`,
+  asOfBeforeData: (asOf: string, earliest: string) =>
+    `--as-of ${asOf} is before the earliest paper (${earliest}); choose a later day`,
+  windowTooLong: (
+    need: number,
+    period: string,
+    have: number,
+    first: string | null,
+    last: string | null,
+  ) =>
+    `the rising test needs ${need} complete ${period}s (trends.recent + trends.baseline), the data has ${have}${first ? ` (${first}..${last})` : ""}; lower trends.baseline or trends.recent, or use a shorter --period`,
+  periodEmpty: (keys: string[]) =>
+    `no papers at all in ${keys.length === 1 ? "the period" : "the periods"} ${keys.join(", ")}: shares there are 0 by definition`,
+  windowEmpty: (which: string, keys: string[]) =>
+    `the ${which} window (${keys.join(", ")}) holds no papers: nothing to compare; choose another --as-of or a longer window`,
+  badPeriod: (value: string, allowed: readonly string[]) =>
+    `invalid period: ${q(value)} (expected one of ${allowed.join(", ")})`,
+
+  runDirMissing: (what: string) =>
+    `cannot read ${what}: give a folder written by papertrends cluster or run (or a pipeline file)`,
+  runDirMismatch: (id: string) =>
+    `paper ${q(id)} of corpus.jsonl has no row in assignments.csv: the folder's files come from different runs`,
+
   // config
   unknownKey: (path: string, key: string, allowed: string[]) =>
     `${path}: unknown key ${q(key)} (allowed: ${allowed.join(", ")})`,

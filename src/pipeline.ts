@@ -13,13 +13,27 @@ import type { Paper } from "./ingest/types.js";
 import { writeCorpusFiles } from "./report/corpus-files.js";
 import { writeThemeFiles } from "./report/themes-files.js";
 import { TEXT_DEFAULTS, tokenizeCorpus, type TextOptions } from "./text/tokenize.js";
+import { UserError } from "./util/errors.js";
 import type { Progress } from "./util/progress.js";
+import type { Period } from "./util/periods.js";
+import type { Csr } from "./vectorize/sparse.js";
+import {
+  trendsStage,
+  TRENDS_DEFAULTS,
+  type TrendsOptions,
+  type TrendsResult,
+} from "./trends/index.js";
+import { BURST_DEFAULTS } from "./trends/bursts.js";
+import { writeTrendsFiles } from "./report/trends-files.js";
+import type { TokenDocs } from "./text/tokenize.js";
 import {
   fitTransform,
   TFIDF_DEFAULTS,
+  transform,
   type TfidfModel,
   type TfidfOptions,
 } from "./vectorize/tfidf.js";
+import { readRunDir } from "./ingest/run-dir.js";
 
 /**
  * runPipeline(config, context) calls the stages in order:
@@ -42,6 +56,7 @@ export interface RunContext {
   k?: number | "auto";
   seed?: number;
   labels?: string;
+  period?: Period;
 }
 
 export interface ThemeSettings {
@@ -56,6 +71,10 @@ export interface ThemesOutcome {
   result: ClusterResult;
   model: TfidfModel;
   settings: ThemeSettings;
+  /** the fitted papers' TF-IDF rows (for term trends) */
+  matrix: Csr;
+  /** a vocabulary entry (stems) as readers see it */
+  display: (entry: string) => string;
 }
 
 /** Settings of the text, vectorize and cluster stages: pipeline file, then overrides, then defaults. */
@@ -116,6 +135,7 @@ export function labelField(field: string): { field: string; of: LabelOf } {
 export function runThemes(papers: readonly Paper[], settings: ThemeSettings): ThemesOutcome {
   const tokens = tokenizeCorpus(papers, settings.text);
   const fitted = fitTransform(tokens, settings.vectorize);
+  const display = displayOf(tokens);
   const result = clusterStage(
     papers,
     tokens,
@@ -125,7 +145,66 @@ export function runThemes(papers: readonly Paper[], settings: ThemeSettings): Th
     settings.seed,
     settings.labels !== undefined ? labelField(settings.labels) : undefined,
   );
-  return { result, model: fitted.model, settings };
+  return { result, model: fitted.model, settings, matrix: fitted.matrix, display };
+}
+
+/** Vocabulary entries (stems) shown by each stem's most frequent surface form. */
+export function displayOf(tokens: TokenDocs): (entry: string) => string {
+  const forms = new Map<string, string>();
+  tokens.terms.forEach((t, i) => forms.set(t, tokens.display[i] as string));
+  return (entry) =>
+    entry
+      .split(" ")
+      .map((s) => forms.get(s) ?? s)
+      .join(" ");
+}
+
+export interface TrendSettings {
+  options: Partial<TrendsOptions>;
+  alpha: number;
+  burst: { scale: number; gamma: number };
+}
+
+export function trendSettings(
+  config: Partial<PipelineConfig> | undefined,
+  over: { period?: Period; asOf?: string } = {},
+): TrendSettings {
+  const t = config?.trends ?? {};
+  const burst = {
+    scale: t.burstScale ?? BURST_DEFAULTS.scale,
+    gamma: t.burstGamma ?? BURST_DEFAULTS.gamma,
+  };
+  const options: Partial<TrendsOptions> = {
+    period: over.period ?? t.period ?? TRENDS_DEFAULTS.period,
+    ...(t.recent !== undefined && { recent: t.recent }),
+    ...(t.baseline !== undefined && { baseline: t.baseline }),
+    ...(t.alpha !== undefined && { alpha: t.alpha }),
+    ...(t.minTermCount !== undefined && { minTermCount: t.minTermCount }),
+    ...(t.maxTerms !== undefined && { maxTerms: t.maxTerms }),
+    burst,
+  };
+  const asOf = over.asOf ?? config?.asOf;
+  if (asOf !== undefined) options.asOf = asOf;
+  return { options, alpha: t.alpha ?? TRENDS_DEFAULTS.alpha, burst };
+}
+
+/** The trends stage on clustered papers. */
+export function runTrends(
+  papers: readonly Paper[],
+  themes: { theme: ArrayLike<number>; names: readonly string[] },
+  terms: { matrix: Csr; vocabulary: readonly string[]; display: (e: string) => string } | null,
+  settings: TrendSettings,
+): TrendsResult {
+  return trendsStage(
+    {
+      dates: papers.map((p) => p.date),
+      themes: themes.theme,
+      themeNames: themes.names,
+      upvotes: papers.map((p) => p.upvotes),
+    },
+    terms ? { ...terms, papers } : null,
+    settings.options,
+  );
 }
 
 export async function writeThemesOutcome(
@@ -147,6 +226,8 @@ export async function writeThemesOutcome(
 export interface RunResult {
   corpus: Corpus;
   themes: ThemesOutcome;
+  trends: TrendsResult | null;
+  trendsError: string | null;
   outDir: string;
   files: string[];
 }
@@ -178,5 +259,49 @@ export async function runPipeline(
   };
   await writeCorpusFiles(corpus, files);
   const themeFiles = await writeThemesOutcome(outDir, corpus.papers, themes);
-  return { corpus, themes, outDir, files: [...Object.values(files), ...themeFiles] };
+  // trends need dates: a corpus without enough of them still gets its themes
+  const ts = trendSettings(config, {
+    ...(context.period !== undefined && { period: context.period }),
+    ...(asOf !== undefined && { asOf }),
+  });
+  let trends: TrendsResult | null = null;
+  let trendsError: string | null = null;
+  let trendFiles: string[] = [];
+  try {
+    trends = runTrends(
+      corpus.papers,
+      { theme: themes.result.theme, names: themes.result.themes.map((t) => t.name) },
+      { matrix: themes.matrix, vocabulary: themes.model.vocabulary, display: themes.display },
+      ts,
+    );
+    trendFiles = await writeTrendsFiles(outDir, trends, ts);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    trendsError = e.message;
+  }
+  return {
+    corpus,
+    themes,
+    trends,
+    trendsError,
+    outDir,
+    files: [...Object.values(files), ...themeFiles, ...trendFiles],
+  };
+}
+
+/** Trends on a folder written by `papertrends cluster` or `run`, with its saved model. */
+export async function trendsFromRunDir(
+  dir: string,
+  settings: TrendSettings,
+): Promise<{ trends: TrendsResult; papers: number }> {
+  const run = await readRunDir(dir);
+  const tokens = tokenizeCorpus(run.papers, run.text);
+  const matrix = transform(run.tfidf, tokens);
+  const trends = runTrends(
+    run.papers,
+    { theme: run.theme, names: run.names },
+    { matrix, vocabulary: run.tfidf.vocabulary, display: displayOf(tokens) },
+    settings,
+  );
+  return { trends, papers: run.papers.length };
 }

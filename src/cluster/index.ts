@@ -269,13 +269,31 @@ export function clusterStage(
   checkK(k);
 
   let run = kmeans(points, { ...o, k }, createRng(rng.seed()), anchors);
-  // guided themes: papers whose title names one theme's seeds stay in that theme
+  // guided themes stay where their seed terms put them: their centroids are fixed at the mean
+  // of the papers whose title names their seeds (or of all papers that contain them, when
+  // fewer than 5 titles do), and those papers stay in them; the discovered themes move freely
   const keptMatches = guidedKept.map((g) => g.match);
   const pinned = pinnedPapers(keptMatches, n);
-  let pinnedCount = 0;
-  for (const g of pinned) if (g >= 0) pinnedCount++;
-  if (pinnedCount > 0) {
-    const refined = constrainedRefine(points, run.centroids, k, pinned, o.maxIterations);
+  if (keptMatches.length > 0) {
+    const start = Float64Array.from(run.centroids);
+    keptMatches.forEach((m, g) => {
+      const titled: number[] = [];
+      pinned.forEach((x, i) => {
+        if (x === g) titled.push(i);
+      });
+      start.set(
+        titled.length >= 5 ? anchorOf(points, titled) : (anchors[g] as Float64Array),
+        g * points.d,
+      );
+    });
+    const refined = constrainedRefine(
+      points,
+      start,
+      k,
+      pinned,
+      o.maxIterations,
+      keptMatches.length,
+    );
     run = {
       ...run,
       labels: refined.labels,

@@ -198,7 +198,8 @@ export function sampleIndices(n: number, m: number, rng: Rng): number[] {
 /**
  * Constrained k-means refinement (Basu, Banerjee & Mooney 2002, "constrained" seeding):
  * Lloyd iterations from `centroids` in which pinned points (pinned[i] = cluster, else -1)
- * always stay in their cluster. Returns the new centroids and labels.
+ * always stay in their cluster, and the first `frozen` centroids do not move (guided themes
+ * stay where their seed terms put them). Returns the new centroids and labels.
  */
 export function constrainedRefine(
   p: Points,
@@ -206,6 +207,7 @@ export function constrainedRefine(
   k: number,
   pinned: Int32Array,
   maxIterations: number,
+  frozen = 0,
 ): { labels: Int32Array; centroids: Float64Array; iterations: number } {
   const c = Float64Array.from(centroids);
   let labels: Int32Array = new Int32Array(p.n).fill(-1);
@@ -228,7 +230,7 @@ export function constrainedRefine(
       for (let j = 0; j < p.d; j++)
         sums[l * p.d + j] = (sums[l * p.d + j] as number) + (p.data[i * p.d + j] as number);
     }
-    for (let cl = 0; cl < k; cl++) {
+    for (let cl = frozen; cl < k; cl++) {
       if ((sizes[cl] as number) === 0) continue; // an empty cluster keeps its centroid
       for (let j = 0; j < p.d; j++)
         c[cl * p.d + j] = (sums[cl * p.d + j] as number) / (sizes[cl] as number);

@@ -1,0 +1,177 @@
+import dfd from "danfojs-node";
+import { msg } from "../messages.js";
+import { UserError } from "../util/errors.js";
+import {
+  daysBetween,
+  periodEnd,
+  periodOf,
+  periodRange,
+  periodStart,
+  type Period,
+} from "../util/periods.js";
+
+/**
+ * Counts and shares of papers per theme per calendar period, aggregated with danfojs-node.
+ * Bins are calendar-aligned (UTC); a period with no papers of a theme is a zero, not a gap;
+ * undated papers are left out and counted. The period holding `asOf` is flagged incomplete
+ * unless `asOf` is its last day. Where the source has upvotes, their sum and median per theme
+ * and period are a second measure (attention).
+ */
+
+export interface PeriodInfo {
+  key: string;
+  start: string;
+  end: string;
+  complete: boolean;
+  /** days of the period covered by the data (asOf inclusive) */
+  days: number;
+  length: number;
+}
+
+export interface SeriesRow {
+  period: string;
+  theme: string;
+  count: number;
+  total: number;
+  share: number;
+  upvotesSum: number | null;
+  upvotesMedian: number | null;
+}
+
+export interface Series {
+  period: Period;
+  asOf: string;
+  periods: PeriodInfo[];
+  themes: string[];
+  /** period-major, then themes in order */
+  rows: SeriesRow[];
+  /** count[theme][period] */
+  counts: number[][];
+  totals: number[];
+  undated: number;
+  afterAsOf: number;
+  hasUpvotes: boolean;
+}
+
+export interface SeriesInput {
+  dates: readonly (string | null)[];
+  /** theme index per paper; -1 is `other` */
+  themes: ArrayLike<number>;
+  themeNames: readonly string[];
+  upvotes?: readonly (number | undefined)[];
+}
+
+/** Theme index → column label; `other` is the last theme. */
+export function themeLabels(names: readonly string[]): string[] {
+  return [...names, "other"];
+}
+
+export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: string): Series {
+  const names = themeLabels(input.themeNames);
+  const otherIdx = names.length - 1;
+  let latest: string | null = null;
+  let earliest: string | null = null;
+  let undated = 0;
+  for (const d of input.dates) {
+    if (d === null) {
+      undated++;
+      continue;
+    }
+    if (latest === null || d > latest) latest = d;
+    if (earliest === null || d < earliest) earliest = d;
+  }
+  if (earliest === null || latest === null) throw new UserError(msg.noDates(input.dates.length));
+  const asOf = asOfGiven ?? latest;
+  if (asOf < earliest) throw new UserError(msg.asOfBeforeData(asOf, earliest));
+
+  const periodCol: string[] = [];
+  const themeCol: string[] = [];
+  const upCol: number[] = [];
+  let afterAsOf = 0;
+  let hasUpvotes = false;
+  input.dates.forEach((d, i) => {
+    if (d === null) return;
+    if (d > asOf) {
+      afterAsOf++;
+      return;
+    }
+    const t = input.themes[i] as number;
+    periodCol.push(periodOf(d, period));
+    themeCol.push(names[t < 0 ? otherIdx : t] as string);
+    const u = input.upvotes?.[i];
+    if (u !== undefined) hasUpvotes = true;
+    upCol.push(u === undefined ? NaN : u);
+  });
+
+  const keys = periodRange(earliest, asOf, period);
+  const pIndex = new Map(keys.map((k, i) => [k, i]));
+  const tIndex = new Map(names.map((n, i) => [n, i]));
+  const counts = names.map(() => new Array<number>(keys.length).fill(0));
+  const upSum = names.map(() => new Array<number | null>(keys.length).fill(null));
+  const upMedian = names.map(() => new Array<number | null>(keys.length).fill(null));
+
+  const df = new dfd.DataFrame({ period: periodCol, theme: themeCol, one: periodCol.map(() => 1) });
+  for (const row of dfd.toJSON(df.groupby(["period", "theme"]).agg({ one: "sum" })) as Record<
+    string,
+    unknown
+  >[]) {
+    const p = pIndex.get(String(row.period)) as number;
+    const t = tIndex.get(String(row.theme)) as number;
+    (counts[t] as number[])[p] = Number(row.one_sum);
+  }
+  if (hasUpvotes) {
+    const keep = upCol.map((u, i) => (Number.isNaN(u) ? -1 : i)).filter((i) => i >= 0);
+    if (keep.length > 0) {
+      const up = new dfd.DataFrame({
+        period: keep.map((i) => periodCol[i] as string),
+        theme: keep.map((i) => themeCol[i] as string),
+        upvotes: keep.map((i) => upCol[i] as number),
+      });
+      for (const row of dfd.toJSON(
+        up.groupby(["period", "theme"]).agg({ upvotes: ["sum", "median"] }),
+      ) as Record<string, unknown>[]) {
+        const p = pIndex.get(String(row.period)) as number;
+        const t = tIndex.get(String(row.theme)) as number;
+        (upSum[t] as (number | null)[])[p] = Number(row.upvotes_sum);
+        (upMedian[t] as (number | null)[])[p] = Number(row.upvotes_median);
+      }
+    }
+  }
+
+  const totals = keys.map((_, p) => counts.reduce((a, c) => a + (c[p] as number), 0));
+  const periods: PeriodInfo[] = keys.map((key) => {
+    const start = periodStart(key, period);
+    const end = periodEnd(key, period);
+    const length = daysBetween(start, end) + 1;
+    const last = end <= asOf ? end : asOf;
+    return { key, start, end, complete: end <= asOf, days: daysBetween(start, last) + 1, length };
+  });
+  const rows: SeriesRow[] = [];
+  keys.forEach((key, p) => {
+    names.forEach((theme, t) => {
+      const count = (counts[t] as number[])[p] as number;
+      const total = totals[p] as number;
+      rows.push({
+        period: key,
+        theme,
+        count,
+        total,
+        share: total > 0 ? count / total : 0,
+        upvotesSum: hasUpvotes ? ((upSum[t] as (number | null)[])[p] ?? 0) : null,
+        upvotesMedian: hasUpvotes ? ((upMedian[t] as (number | null)[])[p] ?? null) : null,
+      });
+    });
+  });
+  return {
+    period,
+    asOf,
+    periods,
+    themes: names,
+    rows,
+    counts,
+    totals,
+    undated,
+    afterAsOf,
+    hasUpvotes,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Exact tests for "did this theme's (or term's) share of papers change?" and false-discovery
+ * control. Shares compare counts against period totals (the exposure).
+ */
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+  1.5056327351493116e-7,
+];
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error below 1e-13). */
+export function lnGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0] as number;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** ln C(n, k). */
+export function lnChoose(n: number, k: number): number {
+  if (k < 0 || k > n) return -Infinity;
+  return lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1);
+}
+
+export interface FisherResult {
+  /** P(X ≥ x1): the share rose (one-sided) */
+  up: number;
+  /** P(X ≤ x1): the share fell (one-sided) */
+  down: number;
+  /** two-sided: twice the smaller tail, at most 1 */
+  twoSided: number;
+}
+
+/**
+ * Fisher's exact test of x1 / n1 (recent) against x0 / n0 (baseline): with the margins fixed,
+ * x1 is hypergeometric (N = n1 + n0 papers, K = x1 + x0 in the theme, n1 drawn).
+ */
+export function fisher(x1: number, n1: number, x0: number, n0: number): FisherResult {
+  const N = n1 + n0;
+  const K = x1 + x0;
+  const lo = Math.max(0, n1 - (N - K));
+  const hi = Math.min(K, n1);
+  if (hi <= lo) return { up: 1, down: 1, twoSided: 1 };
+  const base = lnChoose(N, n1);
+  const logp: number[] = [];
+  let max = -Infinity;
+  for (let k = lo; k <= hi; k++) {
+    const v = lnChoose(K, k) + lnChoose(N - K, n1 - k) - base;
+    logp.push(v);
+    if (v > max) max = v;
+  }
+  let total = 0;
+  let up = 0;
+  let down = 0;
+  logp.forEach((v, i) => {
+    const p = Math.exp(v - max);
+    total += p;
+    if (lo + i >= x1) up += p;
+    if (lo + i <= x1) down += p;
+  });
+  const u = Math.min(1, up / total);
+  const d = Math.min(1, down / total);
+  return { up: u, down: d, twoSided: Math.min(1, 2 * Math.min(u, d)) };
+}
+
+/** Benjamini–Hochberg adjusted p-values (q-values), in the input's order. */
+export function benjaminiHochberg(p: readonly number[]): number[] {
+  const m = p.length;
+  const order = p.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const q = new Array<number>(m).fill(1);
+  let running = 1;
+  for (let r = m - 1; r >= 0; r--) {
+    const [v, i] = order[r] as readonly [number, number];
+    running = Math.min(running, (v * m) / (r + 1));
+    q[i] = Math.min(1, running);
+  }
+  return q;
+}
