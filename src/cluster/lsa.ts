@@ -6,7 +6,7 @@ import {
   type Csr,
 } from "../vectorize/sparse.js";
 import { sampleIndices } from "./kmeans.js";
-import { orthonormalize, symmetricEigen } from "./linalg.js";
+import { gram, matmul, orthonormalize, symmetricEigen } from "./linalg.js";
 
 /**
  * Latent semantic analysis: a rank-d truncated SVD of the TF-IDF matrix by the randomized
@@ -59,17 +59,7 @@ export function lsaFit(
   }
   // B = Qᵀ X (l × nCols); with Bᵀ = XᵀQ, B Bᵀ = U_B Σ² U_Bᵀ and V = Bᵀ U_B Σ⁻¹
   const bt = csrTransposeTimesDense(x, q, l);
-  const bbt = new Float64Array(l * l);
-  for (let r = 0; r < x.nCols; r++) {
-    const o2 = r * l;
-    for (let i = 0; i < l; i++) {
-      const v = bt[o2 + i] as number;
-      if (v === 0) continue;
-      for (let j = i; j < l; j++)
-        bbt[i * l + j] = (bbt[i * l + j] as number) + v * (bt[o2 + j] as number);
-    }
-  }
-  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) bbt[i * l + j] = bbt[j * l + i] as number;
+  const bbt = gram(bt, x.nCols, l);
   const { values, vectors } = symmetricEigen(bbt, l);
   const w = new Float64Array(l * d);
   const singularValues: number[] = [];
@@ -79,18 +69,7 @@ export function lsaFit(
     const inv = s > 0 ? 1 / s : 0;
     for (let i = 0; i < l; i++) w[i * d + j] = (vectors[i * l + j] as number) * inv;
   }
-  const components = new Float64Array(x.nCols * d);
-  for (let r = 0; r < x.nCols; r++) {
-    const bo = r * l;
-    const co = r * d;
-    for (let i = 0; i < l; i++) {
-      const v = bt[bo + i] as number;
-      if (v === 0) continue;
-      const wo = i * d;
-      for (let j = 0; j < d; j++)
-        components[co + j] = (components[co + j] as number) + v * (w[wo + j] as number);
-    }
-  }
+  const components = matmul(bt, x.nCols, l, w, d);
   let total = 0;
   for (let p = 0; p < x.data.length; p++) total += (x.data[p] as number) ** 2;
   const captured = singularValues.reduce((a, s) => a + s * s, 0);
