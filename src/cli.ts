@@ -20,6 +20,7 @@ import {
 } from "./pipeline.js";
 import { formatTrends, writeTrendsFiles } from "./report/trends-files.js";
 import { isPeriod, PERIODS, type Period } from "./util/periods.js";
+import { isPreset, PRESETS } from "./charts/specs.js";
 import { join } from "node:path";
 import { formatThemes } from "./report/themes-files.js";
 import { formatSummary, writeCorpusFiles } from "./report/corpus-files.js";
@@ -311,11 +312,19 @@ Examples:
         PERIODS,
       ),
     )
-    .addHelpText("after", `\nExample:\n  papertrends run pipelines/hf-papers-page.yaml`)
+    .addOption(
+      new Option("--preset <preset>", "chart size: slide (1920×1080), paper (one column), web")
+        .choices(PRESETS)
+        .default("web"),
+    )
+    .addHelpText(
+      "after",
+      `\nExamples:\n  papertrends run pipelines/hf-papers-page.yaml\n  papertrends run pipelines/hf-daily-monthly.yaml --preset slide --out out/talk`,
+    )
     .action(
       async (
         file: string,
-        opts: { input?: string[]; asOf?: string; out?: string; period?: string },
+        opts: { input?: string[]; asOf?: string; out?: string; period?: string; preset?: string },
       ) => {
         const config = await loadPipeline(file);
         const result = await runPipeline(config, {
@@ -324,6 +333,7 @@ Examples:
           ...(opts.asOf !== undefined && { asOf: opts.asOf }),
           ...(opts.out !== undefined && { out: opts.out }),
           ...(opts.period !== undefined && isPeriod(opts.period) && { period: opts.period }),
+          ...(opts.preset !== undefined && isPreset(opts.preset) && { preset: opts.preset }),
         });
         io.stdout(
           `pipeline ${config.name}\n\n${formatSummary(result.corpus.summary)}\n\n${formatThemes(result.themes.result)}\n\n`,

@@ -25,6 +25,8 @@ import {
 } from "./trends/index.js";
 import { BURST_DEFAULTS } from "./trends/bursts.js";
 import { writeTrendsFiles } from "./report/trends-files.js";
+import { buildCharts, writeCharts } from "./report/charts-files.js";
+import type { Preset } from "./charts/specs.js";
 import type { TokenDocs } from "./text/tokenize.js";
 import {
   fitTransform,
@@ -57,6 +59,7 @@ export interface RunContext {
   seed?: number;
   labels?: string;
   period?: Period;
+  preset?: Preset;
 }
 
 export interface ThemeSettings {
@@ -279,6 +282,11 @@ export async function runPipeline(
     if (!(e instanceof UserError)) throw e;
     trendsError = e.message;
   }
+  const charts = buildCharts(corpus.papers, themes.result, trends, {
+    corpus: config.description ?? config.name,
+    preset: context.preset ?? "web",
+  });
+  trendFiles.push(...(await writeCharts(join(outDir, "charts"), charts)));
   return {
     corpus,
     themes,

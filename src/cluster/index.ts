@@ -107,6 +107,8 @@ export interface ClusterResult {
   };
   reduce: { method: Reduce; dims: number; explained: number | null };
   inertia: number;
+  /** each paper on the first two LSA components (n × 2), for the theme map; null without LSA */
+  map: Float64Array | null;
   /** term-space centroids (mean TF-IDF of members), top entries only: column → weight */
   termCentroids: Record<number, number>[];
   warnings: string[];
@@ -404,6 +406,13 @@ export function clusterStage(
     reduce: { method: o.reduce, dims, explained: explained === null ? null : round(explained, 6) },
     inertia: round(assign(points, run.centroids, k).inertia, 6),
     termCentroids,
+    map:
+      o.reduce === "lsa" && points.d >= 2
+        ? Float64Array.from(
+            { length: n * 2 },
+            (_, i) => points.data[Math.floor(i / 2) * points.d + (i % 2)] as number,
+          )
+        : null,
     warnings,
   };
 }

@@ -86,7 +86,10 @@ export function risingJson(t: TrendsResult, alpha: number): Record<string, unkno
     test: "Fisher's exact test of the share of papers (recent window vs baseline window, period totals as exposure), two-sided; Benjamini-Hochberg q-values across themes, and separately across tested terms",
     alpha,
     themes: t.themes.map(changeJson),
-    terms: t.terms.map((c: TermChange) => ({ ...changeJson(c), examples: c.examples })),
+    terms: t.terms.map((c: TermChange) => {
+      const { column: _column, ...rest } = c;
+      return { ...changeJson(rest), examples: c.examples };
+    }),
     undated: t.series.undated,
     afterAsOf: t.series.afterAsOf,
     warnings: t.warnings,

@@ -6,6 +6,7 @@ import {
   RISING_DEFAULTS,
   risingTerms,
   risingThemes,
+  termPeriodCounts,
   type Change,
   type RisingOptions,
   type TermChange,
@@ -38,6 +39,8 @@ export interface TrendsResult {
   window: Window;
   themes: Change[];
   terms: TermChange[];
+  /** papers per period mentioning the top rising terms (for the heatmap) */
+  termSeries: { term: string; counts: number[] }[];
   bursts: ThemeBursts[];
   /** "week in progress, 3 days" when the last period is incomplete */
   inProgress: string | null;
@@ -61,11 +64,20 @@ export function trendsStage(
   const window = chooseWindow(series, o);
   const themes = risingThemes(series, window, o);
   let termChanges: TermChange[] = [];
+  let termSeries: TrendsResult["termSeries"] = [];
   if (terms) {
     const keys = input.dates.map((d) =>
       d === null || d > series.asOf ? null : periodOf(d, o.period),
     );
     termChanges = risingTerms(series, window, { ...terms, periodOf: keys }, o);
+    const top = termChanges.filter((c) => c.direction === "rising").slice(0, 12);
+    const counts = termPeriodCounts(
+      terms.matrix,
+      keys,
+      series.periods.map((p) => p.key),
+      top.map((c) => c.column),
+    );
+    termSeries = top.map((c, i) => ({ term: c.name, counts: counts[i] as number[] }));
   }
   const themeBursts = series.themes
     .filter((t) => t !== "other")
@@ -85,5 +97,14 @@ export function trendsStage(
     last && !last.complete
       ? `${o.period} in progress, ${last.days} day${last.days === 1 ? "" : "s"} of ${last.length}`
       : null;
-  return { series, window, themes, terms: termChanges, bursts: themeBursts, inProgress, warnings };
+  return {
+    series,
+    window,
+    themes,
+    terms: termChanges,
+    termSeries,
+    bursts: themeBursts,
+    inProgress,
+    warnings,
+  };
 }

@@ -134,6 +134,8 @@ export function risingThemes(series: Series, w: Window, o: RisingOptions): Chang
 }
 
 export interface TermChange extends Change {
+  /** the term's column in the TF-IDF vocabulary */
+  column: number;
   /** papers of the recent window that contain the term: the most upvoted, then the newest */
   examples: { id: string; title: string; date: string }[];
 }
@@ -235,6 +237,32 @@ export function risingTerms(
       .filter(({ c }) => c.direction === dir)
       .sort((a, b) => order(a.c, b.c))
       .slice(0, o.maxTerms)
-      .map(({ c, col }) => ({ ...c, examples: dir === "rising" ? examplesFor(col) : [] }));
+      .map(({ c, col }) => ({
+        ...c,
+        column: col,
+        examples: dir === "rising" ? examplesFor(col) : [],
+      }));
   return [...pick("rising"), ...pick("fading")];
+}
+
+/** Papers per period that contain each given column (for term-trend charts). */
+export function termPeriodCounts(
+  matrix: Csr,
+  periodOf: readonly (string | null)[],
+  periods: readonly string[],
+  columns: readonly number[],
+): number[][] {
+  const pIndex = new Map(periods.map((k, i) => [k, i]));
+  const cIndex = new Map(columns.map((c, i) => [c, i]));
+  const out = columns.map(() => new Array<number>(periods.length).fill(0));
+  for (let r = 0; r < matrix.nRows; r++) {
+    const key = periodOf[r];
+    const pi = key === null || key === undefined ? undefined : pIndex.get(key);
+    if (pi === undefined) continue;
+    for (let p = matrix.indptr[r] as number; p < (matrix.indptr[r + 1] as number); p++) {
+      const ci = cIndex.get(matrix.indices[p] as number);
+      if (ci !== undefined) (out[ci] as number[])[pi] = ((out[ci] as number[])[pi] as number) + 1;
+    }
+  }
+  return out;
 }

@@ -1,0 +1,49 @@
+import { Resvg } from "@resvg/resvg-js";
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import type { LoggerInterface } from "vega-util";
+import { FONT } from "./specs.js";
+
+/**
+ * Headless rendering: Vega-Lite → Vega → SVG with vega's View (no browser), and SVG → PNG with
+ * resvg, using a font that is installed here (DejaVu Sans, Debian's fonts-dejavu-core).
+ */
+/** Compiles Vega-Lite to Vega; the compiler's warnings are returned, never printed. */
+export function compileSpec(spec: Record<string, unknown>): {
+  vega: vega.Spec;
+  warnings: string[];
+} {
+  const warnings: string[] = [];
+  const collect = (...args: unknown[]): void => {
+    warnings.push(args.map(String).join(" "));
+  };
+  const logger: LoggerInterface = {
+    level(_?: number) {
+      return 2; // Warn: warnings and errors reach collect(), nothing is printed
+    },
+    error: (...args: readonly unknown[]) => (collect(...args), logger),
+    warn: (...args: readonly unknown[]) => (collect(...args), logger),
+    info: () => logger,
+    debug: () => logger,
+  } as LoggerInterface;
+  const out = compile(spec as unknown as TopLevelSpec, { logger });
+  return { vega: out.spec as vega.Spec, warnings };
+}
+
+export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const vgSpec = compileSpec(spec).vega;
+  const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export function svgToPng(svg: string): Buffer {
+  const resvg = new Resvg(svg, {
+    font: { loadSystemFonts: true, defaultFontFamily: FONT, sansSerifFamily: FONT },
+    background: "white",
+  });
+  return Buffer.from(resvg.render().asPng());
+}

@@ -1,0 +1,92 @@
+import { join } from "node:path";
+import { mkdir, writeFile, rename, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import type { ClusterResult } from "../cluster/index.js";
+import { renderSvg, svgToPng } from "../charts/render.js";
+import {
+  mapSpec,
+  risingSpec,
+  shareSpec,
+  sizesSpec,
+  termHeatmapSpec,
+  volumeSpec,
+  type ChartContext,
+  type MapPoint,
+} from "../charts/specs.js";
+import type { Paper } from "../ingest/types.js";
+import type { TrendsResult } from "../trends/index.js";
+
+export interface Chart {
+  name: string;
+  spec: Record<string, unknown>;
+}
+
+/** Every chart the data allows: theme sizes and map always, the trend charts when there are trends. */
+export function buildCharts(
+  papers: readonly Paper[],
+  themes: ClusterResult,
+  trends: TrendsResult | null,
+  ctx: ChartContext,
+): Chart[] {
+  const charts: Chart[] = [];
+  const sizes = [
+    ...themes.themes.map((t) => ({ name: t.name, size: t.size, kind: t.kind })),
+    ...(themes.other.size > 0 ? [{ name: "other", size: themes.other.size, kind: "other" }] : []),
+  ];
+  if (trends) {
+    charts.push({ name: "theme-volume", spec: volumeSpec(trends, ctx) });
+    charts.push({ name: "theme-share", spec: shareSpec(trends, ctx) });
+    charts.push({ name: "rising", spec: risingSpec(trends, ctx) });
+    if (trends.termSeries.length)
+      charts.push({ name: "term-heatmap", spec: termHeatmapSpec(trends, ctx) });
+  }
+  charts.push({ name: "theme-sizes", spec: sizesSpec(sizes, papers.length, ctx) });
+  if (themes.map) {
+    const names = [...themes.themes.map((t) => t.name), "other"];
+    const map = themes.map;
+    // at most MAP_POINTS papers, evenly spaced through the corpus: the chart stays light
+    const step = Math.max(1, Math.ceil(papers.length / MAP_POINTS));
+    const points: MapPoint[] = [];
+    for (let i = 0; i < papers.length; i += step) {
+      const t = themes.theme[i] as number;
+      points.push({
+        x: round4(map[i * 2] as number),
+        y: round4(map[i * 2 + 1] as number),
+        theme: t < 0 ? "other" : (names[t] as string),
+        title: (papers[i] as Paper).title,
+      });
+    }
+    charts.push({ name: "theme-map", spec: mapSpec(points, names, ctx) });
+  }
+  return charts;
+}
+
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+const MAP_POINTS = 3000;
+
+/**
+ * Writes charts/NAME.vl.json, NAME.svg and NAME.png into a new folder beside `dir`, then swaps
+ * it in: a crash leaves the previous charts whole.
+ */
+export async function writeCharts(dir: string, charts: readonly Chart[]): Promise<string[]> {
+  const tmp = `${dir}.tmp-${randomBytes(4).toString("hex")}`;
+  await mkdir(tmp, { recursive: true });
+  const files: string[] = [];
+  try {
+    for (const c of charts) {
+      const svg = await renderSvg(c.spec);
+      await writeFile(join(tmp, `${c.name}.vl.json`), JSON.stringify(c.spec, null, 2) + "\n");
+      await writeFile(join(tmp, `${c.name}.svg`), svg);
+      await writeFile(join(tmp, `${c.name}.png`), svgToPng(svg));
+      files.push(...["vl.json", "svg", "png"].map((ext) => join(dir, `${c.name}.${ext}`)));
+    }
+    const old = `${dir}.old-${randomBytes(4).toString("hex")}`;
+    await rename(dir, old).catch(() => undefined);
+    await rename(tmp, dir);
+    await rm(old, { recursive: true, force: true });
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return files;
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileSpec, renderSvg, svgToPng } from "../../src/charts/render.js";
+import { PRESETS, themeColor, type Preset } from "../../src/charts/specs.js";
+import { loadPipeline } from "../../src/config.js";
+import { ingest } from "../../src/ingest/index.js";
+import { buildCharts, type Chart } from "../../src/report/charts-files.js";
+import { runThemes, runTrends, themeSettings, trendSettings } from "../../src/pipeline.js";
+import { ROOT } from "../helpers.js";
+
+const schema = JSON.parse(
+  readFileSync(join(ROOT, "node_modules", "vega-lite", "build", "vega-lite-schema.json"), "utf8"),
+);
+
+async function chartsFor(preset: Preset): Promise<Chart[]> {
+  const config = await loadPipeline("pipelines/hf-papers-page.yaml");
+  const corpus = await ingest(config.inputs, { asOf: "2025-10-30" });
+  const themes = runThemes(corpus.papers, themeSettings(config));
+  const trends = runTrends(
+    corpus.papers,
+    { theme: themes.result.theme, names: themes.result.themes.map((t) => t.name) },
+    { matrix: themes.matrix, vocabulary: themes.model.vocabulary, display: themes.display },
+    trendSettings(config),
+  );
+  return buildCharts(corpus.papers, themes.result, trends, {
+    corpus: "HF Papers page, 2025-10-30",
+    preset,
+  });
+}
+
+describe("charts", () => {
+  let charts: Chart[];
+  beforeAll(async () => {
+    charts = await chartsFor("web");
+  });
+
+  it("builds the six charts, each valid against the Vega-Lite JSON schema", () => {
+    expect(charts.map((c) => c.name)).toEqual([
+      "theme-volume",
+      "theme-share",
+      "rising",
+      "term-heatmap",
+      "theme-sizes",
+      "theme-map",
+    ]);
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
+    const validate = ajv.compile(schema);
+    for (const c of charts) {
+      const ok = validate(c.spec);
+      expect(ok ? [] : validate.errors?.slice(0, 3), c.name).toEqual([]);
+    }
+  });
+
+  it("compiles without a warning from the Vega-Lite compiler", () => {
+    for (const c of charts) expect(compileSpec(c.spec).warnings, c.name).toEqual([]);
+  });
+
+  it("carries the corpus and date range in subtitles, and theme colours derived from names", () => {
+    const share = charts.find((c) => c.name === "theme-share")?.spec as {
+      title: { subtitle: string[] };
+    };
+    expect(share.title.subtitle[0]).toBe("HF Papers page, 2025-10-30");
+    expect(share.title.subtitle[1]).toMatch(
+      /^2016-01-01 to 2025-10-30 \(2025 in progress, 303 of 365 days: not drawn\)/,
+    );
+    expect(themeColor("self-improvement")).toBe(themeColor("self-improvement"));
+    expect(themeColor("self-improvement")).not.toBe(themeColor("contrastive-ssl"));
+    expect(themeColor("other")).toBe("#9e9e9e");
+    const volume = charts.find((c) => c.name === "theme-volume")?.spec as {
+      encoding: { color: { scale: { domain: string[]; range: string[] } } };
+    };
+    const { domain, range } = volume.encoding.color.scale;
+    domain.forEach((name, i) => expect(range[i]).toBe(themeColor(name)));
+  });
+
+  it.each(PRESETS.map((p) => [p]))(
+    "renders SVG and a PNG of the %s preset's size",
+    async (preset) => {
+      const c = (await chartsFor(preset)).find((x) => x.name === "rising") as Chart;
+      const svg = await renderSvg(c.spec);
+      expect(svg.startsWith("<svg")).toBe(true);
+      expect(svg).toContain("DejaVu Sans");
+      const png = svgToPng(svg);
+      expect(png.subarray(1, 4).toString()).toBe("PNG");
+      const width = png.readUInt32BE(16);
+      const height = png.readUInt32BE(20);
+      const size = { slide: [1920, 1080], paper: [520, 320], web: [960, 540] }[preset];
+      expect([width, height]).toEqual(size);
+    },
+  );
+});
