@@ -26,6 +26,15 @@ import {
 import { BURST_DEFAULTS } from "./trends/bursts.js";
 import { writeTrendsFiles } from "./report/trends-files.js";
 import { buildCharts, writeCharts } from "./report/charts-files.js";
+import { buildContent } from "./report/content.js";
+import { reportHtml } from "./report/html.js";
+import { reportMarkdown } from "./report/markdown.js";
+import { themesTableCsv } from "./report/themes-files.js";
+import { replaceDir, writeTextAtomic } from "./util/atomic-write.js";
+import { expandPath } from "./ingest/detect.js";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { VERSION } from "./version.js";
 import type { Preset } from "./charts/specs.js";
 import type { TokenDocs } from "./text/tokenize.js";
 import {
@@ -254,22 +263,13 @@ export async function runPipeline(
       ...(context.labels !== undefined && { labels: context.labels }),
     }),
   );
-  const outDir = context.out ?? config.output;
-  const files = {
-    corpus: join(outDir, "corpus.jsonl"),
-    rejects: join(outDir, "rejects.jsonl"),
-    summary: join(outDir, "summary.json"),
-  };
-  await writeCorpusFiles(corpus, files);
-  const themeFiles = await writeThemesOutcome(outDir, corpus.papers, themes);
-  // trends need dates: a corpus without enough of them still gets its themes
   const ts = trendSettings(config, {
     ...(context.period !== undefined && { period: context.period }),
     ...(asOf !== undefined && { asOf }),
   });
+  // trends need dates: a corpus without enough of them still gets its themes and report
   let trends: TrendsResult | null = null;
   let trendsError: string | null = null;
-  let trendFiles: string[] = [];
   try {
     trends = runTrends(
       corpus.papers,
@@ -277,24 +277,80 @@ export async function runPipeline(
       { matrix: themes.matrix, vocabulary: themes.model.vocabulary, display: themes.display },
       ts,
     );
-    trendFiles = await writeTrendsFiles(outDir, trends, ts);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     trendsError = e.message;
   }
+  const period = ts.options.period ?? TRENDS_DEFAULTS.period;
+  const outDir = context.out ?? join(config.output, period);
   const charts = buildCharts(corpus.papers, themes.result, trends, {
     corpus: config.description ?? config.name,
     preset: context.preset ?? "web",
   });
-  trendFiles.push(...(await writeCharts(join(outDir, "charts"), charts)));
-  return {
-    corpus,
-    themes,
+  const manifest = {
+    papertrends: VERSION,
+    pipeline: { file: config.file, name: config.name },
+    seed: themes.settings.seed,
+    period,
+    asOf: trends?.series.asOf ?? asOf ?? null,
+    preset: context.preset ?? "web",
+    inputs: await hashInputs(inputs.map((i) => i.path)),
+    settings: {
+      text: themes.settings.text,
+      vectorize: themes.settings.vectorize,
+      cluster: { ...themes.settings.cluster, themes: config.themes ?? [] },
+      trends: ts.options,
+    },
+  };
+  const content = buildContent({
+    title: `${config.description ?? config.name}: trend report`,
+    summary: corpus.summary,
+    themes: themes.result,
+    papers: corpus.papers,
     trends,
     trendsError,
-    outDir,
-    files: [...Object.values(files), ...themeFiles, ...trendFiles],
-  };
+    charts,
+    manifest,
+  });
+  // everything goes to a new folder beside the report, which is then swapped in whole
+  const files = await replaceDir(outDir, async (dir) => {
+    const written: string[] = [];
+    const corpusFiles = {
+      corpus: join(dir, "corpus.jsonl"),
+      rejects: join(dir, "rejects.jsonl"),
+      summary: join(dir, "summary.json"),
+    };
+    await writeCorpusFiles(corpus, corpusFiles);
+    written.push(...Object.values(corpusFiles));
+    written.push(...(await writeThemesOutcome(dir, corpus.papers, themes)));
+    if (trends) written.push(...(await writeTrendsFiles(dir, trends, ts)));
+    written.push(...(await writeCharts(join(dir, "charts"), charts)));
+    const table = join(dir, "tables", "themes.csv");
+    await writeTextAtomic(table, themesTableCsv(themes.result).join("\n") + "\n");
+    written.push(table);
+    await writeTextAtomic(join(dir, "report.md"), reportMarkdown(content));
+    await writeTextAtomic(join(dir, "report.html"), reportHtml(content, charts));
+    written.push(join(dir, "report.md"), join(dir, "report.html"));
+    return written;
+  });
+  return { corpus, themes, trends, trendsError, outDir, files };
+}
+
+async function hashInputs(
+  paths: readonly string[],
+): Promise<{ file: string; sha256: string; bytes: number }[]> {
+  const out: { file: string; sha256: string; bytes: number }[] = [];
+  for (const p of paths) {
+    for (const file of await expandPath(p)) {
+      const data = await readFile(file);
+      out.push({
+        file,
+        sha256: createHash("sha256").update(data).digest("hex"),
+        bytes: data.length,
+      });
+    }
+  }
+  return out;
 }
 
 /** Trends on a folder written by `papertrends cluster` or `run`, with its saved model. */

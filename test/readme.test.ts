@@ -1,5 +1,5 @@
 import { execSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers.js";
@@ -17,20 +17,41 @@ describe("README quick start", () => {
     expect(pkg.scripts.test).toBeDefined();
   });
 
-  it("npm start runs the bundled pipeline and writes its report folder", () => {
-    const out = join(ROOT, "reports", "hf-papers-page");
-    rmSync(out, { recursive: true, force: true });
+  it("npm start runs both bundled pipelines and writes their reports", () => {
+    const weekly = join(ROOT, "reports", "hf-daily-weekly", "week");
+    const page = join(ROOT, "reports", "hf-papers-page", "year");
     // `npm install` has run already (the suite runs inside the installed tree)
     const stdout = execSync("npm start --silent", {
       cwd: ROOT,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });
+    expect(stdout).toContain("pipeline hf-daily-weekly");
     expect(stdout).toContain("pipeline hf-papers-page");
+    expect(stdout).toContain("wrote reports/hf-daily-weekly/week/");
+    expect(stdout).toContain("wrote reports/hf-papers-page/year/");
     expect(stdout).not.toContain("injected env");
-    for (const f of ["corpus.jsonl", "rejects.jsonl", "summary.json"])
-      expect(existsSync(join(out, f))).toBe(true);
-    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    const expected = [
+      "report.md",
+      "report.html",
+      "summary.json",
+      "themes.json",
+      "trends.csv",
+      "charts/theme-share.svg",
+      "charts/rising.png",
+      "tables/themes.csv",
+    ];
+    for (const dir of [weekly, page]) {
+      for (const f of expected) expect(existsSync(join(dir, f)), join(dir, f)).toBe(true);
+    }
+    const summary = JSON.parse(readFileSync(join(page, "summary.json"), "utf8"));
     expect(summary.total).toMatchObject({ read: 92, kept: 92, undated: 7 });
-  }, 120_000);
+    const weeklySummary = JSON.parse(readFileSync(join(weekly, "summary.json"), "utf8"));
+    expect(weeklySummary.total).toMatchObject({ read: 9577, kept: 9577 });
+  }, 240_000);
+
+  it("the version in run manifests is package.json's", async () => {
+    const { VERSION } = await import("../src/version.js");
+    expect(VERSION).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  });
 });

@@ -136,3 +136,24 @@ export function formatThemes(r: ClusterResult): string {
   }
   return out.join("\n");
 }
+
+/** The themes as a table: name, kind, size, share, silhouette, top terms. */
+export function themesTableCsv(r: ClusterResult): string[] {
+  const lines = ["theme,kind,size,share,silhouette,top_terms,seed_coverage"];
+  for (const t of r.themes) {
+    lines.push(
+      [
+        t.name,
+        t.kind,
+        t.size,
+        t.share,
+        t.silhouette,
+        t.labels.map((l) => l.term).join("; "),
+        t.seedCoverage ?? null,
+      ]
+        .map((v) => csvField(v as string | number | null))
+        .join(","),
+    );
+  }
+  return lines;
+}

@@ -42,3 +42,29 @@ export async function writeFileAtomic(
 export async function writeTextAtomic(path: string, text: string): Promise<void> {
   await writeFileAtomic(path, (append) => append(text));
 }
+
+/**
+ * Fills a new folder beside `dir` and then swaps it in for `dir`: a run killed at any point
+ * leaves either the previous folder whole or the new one whole (plus, at worst, a leftover
+ * `.tmp-`/`.old-` sibling). Returns what `fill` returns, with paths rewritten to `dir`.
+ */
+export async function replaceDir(
+  dir: string,
+  fill: (tmp: string) => Promise<string[]>,
+): Promise<string[]> {
+  const tag = randomBytes(4).toString("hex");
+  const tmp = `${dir}.tmp-${tag}`;
+  await mkdir(tmp, { recursive: true });
+  let files: string[];
+  try {
+    files = await fill(tmp);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const old = `${dir}.old-${tag}`;
+  await rename(dir, old).catch(() => undefined);
+  await rename(tmp, dir);
+  await rm(old, { recursive: true, force: true });
+  return files.map((f) => (f.startsWith(tmp) ? dir + f.slice(tmp.length) : f));
+}

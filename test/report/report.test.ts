@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadPipeline } from "../../src/config.js";
+import { runPipeline } from "../../src/pipeline.js";
+import { esc, scriptJson } from "../../src/report/html.js";
+import { md } from "../../src/report/markdown.js";
+import { ingest } from "../../src/ingest/index.js";
+import { paperToJson } from "../../src/report/corpus-files.js";
+import { PAGE, tmp } from "../helpers.js";
+
+const EVIL = `<script>window.__xss = 1</script> "><img src=x onerror="window.__xss = 2">`;
+const CHROMIUM = "/usr/bin/chromium";
+
+describe("escaping", () => {
+  it("HTML text, script JSON and Markdown", () => {
+    expect(esc(`<a href="x">'&'</a>`)).toBe(
+      "&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;",
+    );
+    expect(scriptJson({ t: "</script><!--" })).toBe('{"t":"\\u003c/script\\u003e\\u003c!--"}');
+    expect(md("# *bold* [link](x) <b> | cell")).toBe(
+      "\\# \\*bold\\* \\[link\\](x) \\<b\\> \\| cell",
+    );
+  });
+});
+
+describe("report.html in a real browser", () => {
+  let out: string;
+  beforeAll(async () => {
+    // the bundled page, every title prefixed with markup that would run if unescaped (its
+    // tokens are in every paper, above maxDf, so they leave the vocabulary: themes are unchanged)
+    const corpus = await ingest([{ path: PAGE }], { asOf: "2025-10-30" });
+    const dir = tmp();
+    const input = join(dir, "corpus.jsonl");
+    writeFileSync(
+      input,
+      corpus.papers.map((p) => paperToJson({ ...p, title: `${EVIL} ${p.title}` })).join("\n") +
+        "\n",
+    );
+    out = join(dir, "report");
+    const config = await loadPipeline("pipelines/hf-papers-page.yaml");
+    await runPipeline(config, { inputs: [input], out });
+  }, 120_000);
+
+  it("keeps the hostile title as text in Markdown and HTML", () => {
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).not.toContain("<img src=x");
+    expect(html).not.toContain("<script>window.__xss");
+    const mdText = readFileSync(join(out, "report.md"), "utf8");
+    expect(mdText).toContain("\\<img src=x"); // escaped: Markdown shows it as text
+    expect(mdText).not.toMatch(/(^|[^\\])<(img|script)/);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
+    "opens from file:// offline: no console errors, every chart drawn, nothing injected runs",
+    async () => {
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const errors: string[] = [];
+        page.on("console", (m) => {
+          if (m.type() === "error") errors.push(m.text());
+        });
+        page.on("pageerror", (e) => errors.push(e.message));
+        const requests: string[] = [];
+        page.on("request", (r) => {
+          if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url());
+        });
+        await page.goto(pathToFileURL(join(out, "report.html")).href);
+        const charts = await page.locator(".chart").count();
+        expect(charts).toBe(6);
+        // (page functions as strings: this project's TypeScript has no DOM types)
+        await page.waitForFunction(
+          `document.querySelectorAll(".chart svg.marks").length === ${charts}`,
+          undefined,
+          {
+            timeout: 30_000,
+          },
+        );
+        expect(await page.evaluate("window.__xss")).toBeUndefined();
+        expect(await page.locator("img[src=x]").count()).toBe(0);
+        expect(await page.textContent("body")).toContain(
+          '<script>window.__xss = 1</script> "><img src=x',
+        );
+        expect(errors).toEqual([]);
+        expect(requests).toEqual([]); // self-contained: nothing fetched
+        await page.screenshot({ path: join(out, "screenshot.png"), fullPage: true });
+        expect(existsSync(join(out, "screenshot.png"))).toBe(true);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
+});
