@@ -20,7 +20,8 @@ import {
 } from "./pipeline.js";
 import { formatTrends, writeTrendsFiles } from "./report/trends-files.js";
 import { isPeriod, PERIODS, type Period } from "./util/periods.js";
-import { isPreset, PRESETS } from "./charts/specs.js";
+import { isPreset, PRESETS, withPreset, type Preset } from "./charts/specs.js";
+import { readCharts, writeCharts } from "./report/charts-files.js";
 import { join } from "node:path";
 import { formatThemes } from "./report/themes-files.js";
 import { formatSummary, writeCorpusFiles } from "./report/corpus-files.js";
@@ -297,6 +298,33 @@ Examples:
       const files = await writeTrendsFiles(opts.out, trends, settings);
       io.stdout(
         `${papers} papers\n${formatTrends(trends, settings.alpha)}\n\nwrote ${files.join(", ")}\n`,
+      );
+    });
+
+  program
+    .command("chart")
+    .description("re-render the charts of a finished run with another preset")
+    .argument("<dir>", "a report folder written by papertrends run")
+    .addOption(
+      new Option("--preset <preset>", "slide (1920×1080), paper (one column) or web")
+        .choices(PRESETS)
+        .makeOptionMandatory(),
+    )
+    .option("--out <dir>", "where to write (default: DIR/charts-<preset>)")
+    .addHelpText(
+      "after",
+      `\nExample:\n  papertrends chart reports/hf-daily-weekly/week --preset slide`,
+    )
+    .action(async (dir: string, opts: { preset: string; out?: string }) => {
+      const preset = opts.preset as Preset;
+      const charts = (await readCharts(join(dir, "charts"))).map((c) => ({
+        name: c.name,
+        spec: withPreset(c.spec, preset),
+      }));
+      const out = opts.out ?? join(dir, `charts-${preset}`);
+      const files = await writeCharts(out, charts);
+      io.stdout(
+        `${charts.length} charts at the ${preset} preset\nwrote ${out}/\n${files.map((f) => `  ${f}`).join("\n")}\n`,
       );
     });
 

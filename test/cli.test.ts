@@ -304,3 +304,31 @@ describe("papertrends trends", () => {
     );
   });
 });
+
+describe("papertrends run and chart", () => {
+  it("run writes the report folder; chart re-renders it for slides (1920×1080 PNGs)", () => {
+    const out = tmp();
+    const r = cli("run", "pipelines/hf-papers-page.yaml", "--out", out);
+    expect(r.code).toBe(0);
+    for (const f of [
+      "report.md",
+      "report.html",
+      "tables/themes.csv",
+      "charts/theme-share.vl.json",
+      "charts/theme-share.svg",
+      "charts/theme-share.png",
+    ]) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const c = cli("chart", out, "--preset", "slide");
+    expect(c.code).toBe(0);
+    expect(c.stdout).toContain("6 charts at the slide preset");
+    const png = readFileSync(join(out, "charts-slide", "rising.png"));
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1920, 1080]);
+    const missing = cli("chart", tmp(), "--preset", "paper");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /charts: cannot read charts\/: give a folder written by papertrends cluster or run/,
+    );
+  });
+});

@@ -85,7 +85,8 @@ function base(title: string, subtitle: string | string[], ctx: ChartContext): Sp
     height: p.height,
     autosize: { type: "fit", contains: "padding" },
     background: "white",
-    padding: Math.round(p.font * 0.8),
+    usermeta: { papertrends: { preset: ctx.preset } },
+    padding: p.font * 0.8,
     config: {
       font: FONT,
       axis: { labelFontSize: p.font, titleFontSize: p.font, labelFont: FONT, titleFont: FONT },
@@ -467,5 +468,58 @@ export function mapSpec(
         encoding: { text: { field: "theme" }, color: { value: "#222" } },
       },
     ],
+  };
+}
+
+const FONT_KEYS = new Set([
+  "fontSize",
+  "titleFontSize",
+  "labelFontSize",
+  "subtitleFontSize",
+  "dx",
+  "labelLimit",
+  "padding",
+]);
+const AREA_KEYS = new Set(["symbolSize", "size"]);
+
+/**
+ * The same chart at another preset's size: width and height replaced, font-derived sizes
+ * scaled by the ratio of the presets' font sizes (areas by its square), stroke widths by the
+ * ratio of their strokes. Data and encodings are untouched.
+ */
+export function withPreset(spec: Record<string, unknown>, preset: Preset): Record<string, unknown> {
+  const meta = (spec.usermeta as { papertrends?: { preset?: string } } | undefined)?.papertrends;
+  const from =
+    meta?.preset !== undefined && isPreset(meta.preset)
+      ? PRESET_SIZES[meta.preset]
+      : PRESET_SIZES.web;
+  const to = PRESET_SIZES[preset];
+  const f = to.font / from.font;
+  const k = to.stroke / from.stroke;
+  const t = to.title / from.title;
+  const r = (x: number): number => Math.round(x * 1e6) / 1e6;
+  const walk = (v: unknown, key: string, parent: string, inStroke: boolean): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x, key, parent, inStroke));
+    if (v !== null && typeof v === "object") {
+      if (key === "data") return v; // values are data, not sizes
+      const entries = Object.entries(v as Record<string, unknown>);
+      return Object.fromEntries(
+        entries.map(([kk, x]) => [kk, walk(x, kk, key, inStroke || kk === "strokeWidth")]),
+      );
+    }
+    if (typeof v !== "number") return v;
+    if (inStroke && key === "value") return r(v * k);
+    if (key === "strokeWidth") return r(v * k);
+    if (key === "fontSize" && parent === "title") return r(v * t);
+    if (FONT_KEYS.has(key)) return r(v * f);
+    if (AREA_KEYS.has(key)) return r(v * f * f);
+    return v;
+  };
+  const out = walk(spec, "", "", false) as Record<string, unknown>;
+  return {
+    ...out,
+    width: to.width,
+    height: to.height,
+    usermeta: { papertrends: { ...meta, preset } },
   };
 }

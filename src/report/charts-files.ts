@@ -1,5 +1,7 @@
 import { join } from "node:path";
-import { mkdir, writeFile, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile, rename, rm } from "node:fs/promises";
+import { InputFileError } from "../util/errors.js";
+import { msg } from "../messages.js";
 import { randomBytes } from "node:crypto";
 import type { ClusterResult } from "../cluster/index.js";
 import { renderSvg, svgToPng } from "../charts/render.js";
@@ -89,4 +91,23 @@ export async function writeCharts(dir: string, charts: readonly Chart[]): Promis
     throw e;
   }
   return files;
+}
+
+/** The Vega-Lite specs of a finished run's charts folder. */
+export async function readCharts(dir: string): Promise<Chart[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((f) => f.endsWith(".vl.json")).sort();
+  } catch {
+    throw new InputFileError(dir, undefined, msg.runDirMissing("charts/"));
+  }
+  if (names.length === 0)
+    throw new InputFileError(dir, undefined, msg.runDirMissing("charts/*.vl.json"));
+  const out: Chart[] = [];
+  for (const f of names)
+    out.push({
+      name: f.replace(/\.vl\.json$/, ""),
+      spec: JSON.parse(await readFile(join(dir, f), "utf8")) as Record<string, unknown>,
+    });
+  return out;
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileSpec, renderSvg, svgToPng } from "../../src/charts/render.js";
-import { PRESETS, themeColor, type Preset } from "../../src/charts/specs.js";
+import { PRESETS, themeColor, withPreset, type Preset } from "../../src/charts/specs.js";
 import { loadPipeline } from "../../src/config.js";
 import { ingest } from "../../src/ingest/index.js";
 import { buildCharts, type Chart } from "../../src/report/charts-files.js";
@@ -90,4 +90,17 @@ describe("charts", () => {
       expect([width, height]).toEqual(size);
     },
   );
+
+  it("re-rendering at another preset (papertrends chart) gives the chart built at that preset", async () => {
+    const slide = await chartsFor("slide");
+    const paper = await chartsFor("paper");
+    const round = (v: unknown): unknown =>
+      JSON.parse(JSON.stringify(v), (_k, x) =>
+        typeof x === "number" ? Math.round(x * 1e4) / 1e4 : x,
+      );
+    charts.forEach((c, i) => {
+      expect(round(withPreset(c.spec, "slide")), c.name).toEqual(round(slide[i]?.spec));
+      expect(round(withPreset(c.spec, "paper")), c.name).toEqual(round(paper[i]?.spec));
+    });
+  });
 });
