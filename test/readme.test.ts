@@ -6,6 +6,16 @@ import { ROOT } from "./helpers.js";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 
+/** Floats rounded (JSON: 6 significant digits; text and SVG: 3 decimals) so diffs are stable. */
+function normalise(file: string, text: string): string {
+  if (file.endsWith(".json")) {
+    return JSON.stringify(JSON.parse(text), (_k, v) =>
+      typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v,
+    );
+  }
+  return text.replace(/-?\d+\.\d+/g, (x) => Number(x).toFixed(3));
+}
+
 describe("README quick start", () => {
   const block = /## Quick start\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
   const commands = block.trim().split("\n");
@@ -48,6 +58,23 @@ describe("README quick start", () => {
     expect(summary.total).toMatchObject({ read: 92, kept: 92, undated: 7 });
     const weeklySummary = JSON.parse(readFileSync(join(weekly, "summary.json"), "utf8"));
     expect(weeklySummary.total).toMatchObject({ read: 9577, kept: 9577 });
+
+    // the committed example reports are current: what npm start just wrote equals git HEAD's
+    const committed = execSync("git ls-files reports", { cwd: ROOT, encoding: "utf8" })
+      .split("\n")
+      .filter((f) => /\.(md|json|csv|svg)$/.test(f) && f !== "reports/README.md");
+    expect(committed.length).toBeGreaterThanOrEqual(36);
+    const stale: string[] = [];
+    for (const f of committed) {
+      const before = execSync(`git show HEAD:${f}`, {
+        cwd: ROOT,
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+      });
+      const now = readFileSync(join(ROOT, f), "utf8");
+      if (normalise(f, before) !== normalise(f, now)) stale.push(f);
+    }
+    expect(stale, "run npm start and commit reports/").toEqual([]);
   }, 240_000);
 
   it("the version in run manifests is package.json's", async () => {
