@@ -109,6 +109,40 @@ function colorScale(names: readonly string[]): Spec {
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
+/** A y axis of names, sorted by a value (largest first; ties by name), with room for long labels. */
+function namesByValue<T extends { name: string }>(
+  values: readonly T[],
+  value: (v: T) => number,
+  p: PresetSize,
+): Spec {
+  return {
+    field: "name",
+    type: "nominal",
+    sort: [...values]
+      .sort((a, b) => value(b) - value(a) || (a.name < b.name ? -1 : 1))
+      .map((v) => v.name),
+    title: null,
+    axis: { labelLimit: p.font * 24 },
+  };
+}
+
+/** Bar labels: bold where `bold` (a Vega expression) holds, plain elsewhere. */
+function labelLayers(bold: string, p: PresetSize, at?: Spec): Spec[] {
+  const encoding = { text: { field: "label" }, ...(at && { x: at }) };
+  return [
+    {
+      transform: [{ filter: bold }],
+      mark: { type: "text", align: "left", dx: p.font * 0.4, fontWeight: "bold" },
+      encoding,
+    },
+    {
+      transform: [{ filter: `!(${bold})` }],
+      mark: { type: "text", align: "left", dx: p.font * 0.4 },
+      encoding,
+    },
+  ];
+}
+
 export function dateRange(series: Series): string {
   const first = series.periods[0];
   const last = series.periods[series.periods.length - 1];
@@ -264,15 +298,7 @@ export function risingSpec(t: TrendsResult, ctx: ChartContext): Spec {
     ),
     data: { values },
     encoding: {
-      y: {
-        field: "name",
-        type: "nominal",
-        sort: [...values]
-          .sort((a, b) => b.ratio - a.ratio || (a.name < b.name ? -1 : 1))
-          .map((v) => v.name),
-        title: null,
-        axis: { labelLimit: p.font * 24 },
-      },
+      y: namesByValue(values, (v) => v.ratio, p),
       x: {
         field: "ratio",
         type: "quantitative",
@@ -302,16 +328,7 @@ export function risingSpec(t: TrendsResult, ctx: ChartContext): Spec {
           ],
         },
       },
-      {
-        transform: [{ filter: "datum.significant" }],
-        mark: { type: "text", align: "left", dx: p.font * 0.4, fontWeight: "bold" },
-        encoding: { text: { field: "label" }, x: { field: "labelAt" } },
-      },
-      {
-        transform: [{ filter: "!datum.significant" }],
-        mark: { type: "text", align: "left", dx: p.font * 0.4 },
-        encoding: { text: { field: "label" }, x: { field: "labelAt" } },
-      },
+      ...labelLayers("datum.significant", p, { field: "labelAt" }),
     ],
   };
 }
@@ -370,15 +387,7 @@ export function sizesSpec(themes: readonly ThemeSize[], total: number, ctx: Char
     ...base(`Themes by size`, [ctx.corpus, `${total} papers · guided themes in bold`], ctx),
     data: { values },
     encoding: {
-      y: {
-        field: "name",
-        type: "nominal",
-        sort: [...values]
-          .sort((a, b) => b.size - a.size || (a.name < b.name ? -1 : 1))
-          .map((v) => v.name),
-        title: null,
-        axis: { labelLimit: p.font * 24 },
-      },
+      y: namesByValue(values, (v) => v.size, p),
       x: { field: "size", type: "quantitative", title: "papers" },
     },
     layer: [
@@ -393,16 +402,7 @@ export function sizesSpec(themes: readonly ThemeSize[], total: number, ctx: Char
           },
         },
       },
-      {
-        transform: [{ filter: "datum.kind === 'guided'" }],
-        mark: { type: "text", align: "left", dx: p.font * 0.4, fontWeight: "bold" },
-        encoding: { text: { field: "label" } },
-      },
-      {
-        transform: [{ filter: "datum.kind !== 'guided'" }],
-        mark: { type: "text", align: "left", dx: p.font * 0.4 },
-        encoding: { text: { field: "label" } },
-      },
+      ...labelLayers("datum.kind === 'guided'", p),
     ],
   };
 }
