@@ -10,6 +10,7 @@ import {
 } from "./ingest/types.js";
 import { msg } from "./messages.js";
 import {
+  reportFromRunDir,
   runPipeline,
   runThemes,
   runTrends,
@@ -226,7 +227,10 @@ Examples:
         const outcome = runThemes(corpus.papers, settings);
         // the corpus goes beside the themes, so `papertrends trends DIR` can read the folder
         const corpusFile = join(opts.out, "corpus.jsonl");
-        await writeCorpusFiles(corpus, { corpus: corpusFile });
+        await writeCorpusFiles(corpus, {
+          corpus: corpusFile,
+          summary: join(opts.out, "summary.json"),
+        });
         const files = [corpusFile, ...(await writeThemesOutcome(opts.out, corpus.papers, outcome))];
         io.stdout(
           `${corpus.papers.length} papers\n${formatThemes(outcome.result)}\n\nwrote ${files.join(", ")}\n`,
@@ -300,6 +304,43 @@ Examples:
         `${papers} papers\n${formatTrends(trends, settings.alpha)}\n\nwrote ${files.join(", ")}\n`,
       );
     });
+
+  program
+    .command("report")
+    .description(
+      "write the trend report of a folder from papertrends cluster or run (no re-clustering)",
+    )
+    .argument("<dir>", "a folder written by papertrends cluster or run")
+    .addOption(new Option("--period <period>", "trend bins (default month)").choices(PERIODS))
+    .option(
+      "--as-of <date>",
+      "the day the data runs to; its period is flagged incomplete",
+      asOfOption,
+    )
+    .addOption(new Option("--preset <preset>", "chart size").choices(PRESETS).default("web"))
+    .option("--out <dir>", "where to write the report (default: DIR/report)")
+    .addHelpText(
+      "after",
+      `\nExample:\n  papertrends cluster corpus.jsonl --out out/themes && papertrends report out/themes --period week`,
+    )
+    .action(
+      async (
+        dir: string,
+        opts: { period?: string; asOf?: string; preset: string; out?: string },
+      ) => {
+        const period =
+          opts.period !== undefined && isPeriod(opts.period) ? (opts.period as Period) : undefined;
+        const settings = trendSettings(undefined, {
+          ...(period && { period }),
+          ...(opts.asOf !== undefined && { asOf: opts.asOf }),
+        });
+        const out = opts.out ?? join(dir, "report");
+        const r = await reportFromRunDir(dir, out, settings, opts.preset as Preset);
+        if (r.trends) io.stdout(`${formatTrends(r.trends, settings.alpha)}\n\n`);
+        else io.stdout(`trends: not computed: ${r.trendsError}\n\n`);
+        io.stdout(`wrote ${out}/\n${r.files.map((f) => `  ${f}`).join("\n")}\n`);
+      },
+    );
 
   program
     .command("chart")

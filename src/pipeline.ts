@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import {
   clusterStage,
   type ClusterOptions,
@@ -13,7 +13,7 @@ import type { Paper } from "./ingest/types.js";
 import { writeCorpusFiles } from "./report/corpus-files.js";
 import { writeThemeFiles } from "./report/themes-files.js";
 import { TEXT_DEFAULTS, tokenizeCorpus, type TextOptions } from "./text/tokenize.js";
-import { UserError } from "./util/errors.js";
+import { InputFileError, UserError } from "./util/errors.js";
 import type { Progress } from "./util/progress.js";
 import type { Period } from "./util/periods.js";
 import type { Csr } from "./vectorize/sparse.js";
@@ -24,13 +24,8 @@ import {
   type TrendsResult,
 } from "./trends/index.js";
 import { BURST_DEFAULTS } from "./trends/bursts.js";
-import { writeTrendsFiles } from "./report/trends-files.js";
-import { buildCharts, writeCharts } from "./report/charts-files.js";
-import { buildContent } from "./report/content.js";
-import { reportHtml } from "./report/html.js";
-import { reportMarkdown } from "./report/markdown.js";
-import { themesTableCsv } from "./report/themes-files.js";
-import { replaceDir, writeTextAtomic } from "./util/atomic-write.js";
+import { replaceDir } from "./util/atomic-write.js";
+import { writeReportFiles } from "./report/report-files.js";
 import { expandPath } from "./ingest/detect.js";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -283,17 +278,14 @@ export async function runPipeline(
   }
   const period = ts.options.period ?? TRENDS_DEFAULTS.period;
   const outDir = context.out ?? join(config.output, period);
-  const charts = buildCharts(corpus.papers, themes.result, trends, {
-    corpus: config.description ?? config.name,
-    preset: context.preset ?? "web",
-  });
+  const preset = context.preset ?? "web";
   const manifest = {
     papertrends: VERSION,
     pipeline: { file: config.file, name: config.name },
     seed: themes.settings.seed,
     period,
     asOf: trends?.series.asOf ?? asOf ?? null,
-    preset: context.preset ?? "web",
+    preset,
     inputs: await hashInputs(inputs.map((i) => i.path)),
     settings: {
       text: themes.settings.text,
@@ -302,16 +294,6 @@ export async function runPipeline(
       trends: ts.options,
     },
   };
-  const content = buildContent({
-    title: `${config.description ?? config.name}: trend report`,
-    summary: corpus.summary,
-    themes: themes.result,
-    papers: corpus.papers,
-    trends,
-    trendsError,
-    charts,
-    manifest,
-  });
   // everything goes to a new folder beside the report, which is then swapped in whole
   const files = await replaceDir(outDir, async (dir) => {
     const written: string[] = [];
@@ -323,14 +305,20 @@ export async function runPipeline(
     await writeCorpusFiles(corpus, corpusFiles);
     written.push(...Object.values(corpusFiles));
     written.push(...(await writeThemesOutcome(dir, corpus.papers, themes)));
-    if (trends) written.push(...(await writeTrendsFiles(dir, trends, ts)));
-    written.push(...(await writeCharts(join(dir, "charts"), charts)));
-    const table = join(dir, "tables", "themes.csv");
-    await writeTextAtomic(table, themesTableCsv(themes.result).join("\n") + "\n");
-    written.push(table);
-    await writeTextAtomic(join(dir, "report.md"), reportMarkdown(content));
-    await writeTextAtomic(join(dir, "report.html"), reportHtml(content, charts));
-    written.push(join(dir, "report.md"), join(dir, "report.html"));
+    written.push(
+      ...(await writeReportFiles(dir, {
+        title: `${config.description ?? config.name}: trend report`,
+        corpus: config.description ?? config.name,
+        preset,
+        summary: corpus.summary,
+        papers: corpus.papers,
+        themes: themes.result,
+        trends,
+        trendsError,
+        trendOptions: ts,
+        manifest,
+      })),
+    );
     return written;
   });
   return { corpus, themes, trends, trendsError, outDir, files };
@@ -358,6 +346,11 @@ export async function trendsFromRunDir(
   dir: string,
   settings: TrendSettings,
 ): Promise<{ trends: TrendsResult; papers: number }> {
+  const { trends, run } = await trendsOfRunDir(dir, settings);
+  return { trends, papers: run.papers.length };
+}
+
+async function trendsOfRunDir(dir: string, settings: TrendSettings) {
   const run = await readRunDir(dir);
   const tokens = tokenizeCorpus(run.papers, run.text);
   const matrix = transform(run.tfidf, tokens);
@@ -367,5 +360,47 @@ export async function trendsFromRunDir(
     { matrix, vocabulary: run.tfidf.vocabulary, display: displayOf(tokens) },
     settings,
   );
-  return { trends, papers: run.papers.length };
+  return { trends, run };
+}
+
+/** The report of a folder written by `papertrends cluster` or `run`, without clustering again. */
+export async function reportFromRunDir(
+  dir: string,
+  out: string,
+  settings: TrendSettings,
+  preset: Preset,
+): Promise<{ files: string[]; trends: TrendsResult | null; trendsError: string | null }> {
+  let trends: TrendsResult | null = null;
+  let trendsError: string | null = null;
+  let run;
+  try {
+    ({ trends, run } = await trendsOfRunDir(dir, settings));
+  } catch (e) {
+    if (!(e instanceof UserError) || e instanceof InputFileError) throw e;
+    trendsError = e.message;
+    run = await readRunDir(dir);
+  }
+  const manifest = {
+    papertrends: VERSION,
+    from: dir,
+    period: settings.options.period ?? TRENDS_DEFAULTS.period,
+    asOf: trends?.series.asOf ?? settings.options.asOf ?? null,
+    preset,
+    settings: { trends: settings.options },
+  };
+  const files = await replaceDir(out, (d) =>
+    writeReportFiles(d, {
+      title: `${basename(resolve(dir))}: trend report`,
+      corpus: basename(resolve(dir)),
+      preset,
+      summary: run.summary,
+      papers: run.papers,
+      themes: run.themes,
+      trends,
+      trendsError,
+      trendOptions: settings,
+      manifest,
+    }),
+  );
+  return { files, trends, trendsError };
 }

@@ -175,7 +175,7 @@ describe("papertrends cluster", () => {
       expect(readFileSync(join(a, f)), f).toEqual(readFileSync(join(b, f)));
     }
     const csv = readFileSync(join(a, "assignments.csv"), "utf8").split("\n");
-    expect(csv[0]).toBe("id,title,date,theme,theme_id,score,kmeans_theme");
+    expect(csv[0]).toBe("id,title,date,theme,theme_id,score,kmeans_theme,map_x,map_y");
     expect(csv).toHaveLength(94);
     const themes = JSON.parse(readFileSync(join(a, "themes.json"), "utf8"));
     expect(themes.themes[0]).toMatchObject({ name: "self-improvement", kind: "guided" });
@@ -330,5 +330,28 @@ describe("papertrends run and chart", () => {
     expect(missing.stderr).toMatch(
       /charts: cannot read charts\/: give a folder written by papertrends cluster or run/,
     );
+  });
+});
+
+describe("papertrends report", () => {
+  it("writes a report from a cluster folder without clustering again", () => {
+    const dir = tmp();
+    expect(cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir).code).toBe(0);
+    const r = cli("report", dir, "--period", "year", "--as-of", "2025-10-30");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`wrote ${join(dir, "report")}/`);
+    const md = readFileSync(join(dir, "report", "report.md"), "utf8");
+    expect(md).toContain("## Headline");
+    expect(md).toMatch(/self-improvement rose to \d+\.\d% of papers in 2024/);
+    for (const f of [
+      "report.html",
+      "charts/theme-map.svg",
+      "charts/rising.png",
+      "tables/themes.csv",
+      "trends.csv",
+    ]) {
+      expect(existsSync(join(dir, "report", f)), f).toBe(true);
+    }
   });
 });

@@ -168,6 +168,8 @@ export function volumeSpec(t: TrendsResult, ctx: ChartContext): Spec {
   return {
     ...base(`Papers per ${s.period} by theme`, [ctx.corpus, dateRange(s)], ctx),
     data: { values },
+    // click a theme in the legend to pick it out (interactive in report.html)
+    params: [{ name: "pick", select: { type: "point", fields: ["theme"] }, bind: "legend" }],
     mark: { type: "area" },
     encoding: {
       x: {
@@ -183,6 +185,7 @@ export function volumeSpec(t: TrendsResult, ctx: ChartContext): Spec {
         scale: colorScale(s.themes),
         legend: { title: null, orient: "right" },
       },
+      opacity: { condition: { param: "pick", value: 1 }, value: 0.15 },
       order: { field: "theme", sort: "ascending" },
       tooltip: [
         { field: "label", title: s.period },

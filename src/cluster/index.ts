@@ -116,6 +116,12 @@ export interface ClusterResult {
 
 export type LabelOf = (p: Paper) => string | null;
 
+/** What a report needs of a clustering (also read back from a cluster folder). */
+export type ReportThemes = Pick<
+  ClusterResult,
+  "themes" | "k" | "quality" | "other" | "theme" | "map" | "warnings"
+>;
+
 function embed(
   matrix: Csr,
   o: ClusterOptions,

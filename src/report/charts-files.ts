@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile, rename, rm } from "node:fs/promise
 import { InputFileError } from "../util/errors.js";
 import { msg } from "../messages.js";
 import { randomBytes } from "node:crypto";
-import type { ClusterResult } from "../cluster/index.js";
+import type { ReportThemes } from "../cluster/index.js";
 import { renderSvg, svgToPng } from "../charts/render.js";
 import {
   mapSpec,
@@ -26,7 +26,7 @@ export interface Chart {
 /** Every chart the data allows: theme sizes and map always, the trend charts when there are trends. */
 export function buildCharts(
   papers: readonly Paper[],
-  themes: ClusterResult,
+  themes: ReportThemes,
   trends: TrendsResult | null,
   ctx: ChartContext,
 ): Chart[] {

@@ -1,4 +1,4 @@
-import type { ClusterResult, Theme } from "../cluster/index.js";
+import type { ReportThemes, Theme } from "../cluster/index.js";
 import type { IngestSummary } from "../ingest/corpus.js";
 import type { Change, TermChange } from "../trends/rising.js";
 import type { TrendsResult } from "../trends/index.js";
@@ -44,7 +44,7 @@ function sentence(c: Change, window: string): string {
 export function buildContent(input: {
   title: string;
   summary: IngestSummary;
-  themes: ClusterResult;
+  themes: ReportThemes;
   papers: readonly { id: string; title: string; date: string | null }[];
   trends: TrendsResult | null;
   trendsError: string | null;

@@ -15,7 +15,9 @@ export function csvField(v: string | number | null): string {
 
 export function assignmentsCsv(papers: readonly Paper[], r: ClusterResult): string[] {
   const name = (t: number): string => (t < 0 ? OTHER : (r.themes[t]?.name ?? OTHER));
-  const lines = ["id,title,date,theme,theme_id,score,kmeans_theme"];
+  const lines = ["id,title,date,theme,theme_id,score,kmeans_theme,map_x,map_y"];
+  const at = (i: number, d: number): string =>
+    r.map ? (r.map[i * 2 + d] as number).toFixed(4) : "";
   papers.forEach((p, i) => {
     const t = r.theme[i] as number;
     lines.push(
@@ -27,6 +29,8 @@ export function assignmentsCsv(papers: readonly Paper[], r: ClusterResult): stri
         t,
         (r.score[i] as number).toFixed(6),
         name(r.rawLabels[i] as number),
+        at(i, 0),
+        at(i, 1),
       ]
         .map(csvField)
         .join(","),
@@ -138,7 +142,7 @@ export function formatThemes(r: ClusterResult): string {
 }
 
 /** The themes as a table: name, kind, size, share, silhouette, top terms. */
-export function themesTableCsv(r: ClusterResult): string[] {
+export function themesTableCsv(r: Pick<ClusterResult, "themes">): string[] {
   const lines = ["theme,kind,size,share,silhouette,top_terms,seed_coverage"];
   for (const t of r.themes) {
     lines.push(
