@@ -1,7 +1,7 @@
 /**
  * A small seeded PRNG (xoshiro128**, seeded through splitmix32). Every random choice in the
  * pipeline comes from one of these, created from the pipeline's seed and passed down: never
- * Math.random, never module-level state.
+ * the global random function, never module-level state.
  */
 export interface Rng {
   /** uniform in [0, 1) */
