@@ -149,6 +149,16 @@ export function dateRange(series: Series): string {
   return `${first?.start ?? ""} to ${series.asOf}${last && !last.complete ? ` (${last.key} in progress, ${last.days} of ${last.length} days: not drawn)` : ""}`;
 }
 
+/** The time axis of the series charts: period start dates, labelled by year or month. */
+function periodAxis(series: Series): Spec {
+  return {
+    field: "period",
+    type: "temporal",
+    title: null,
+    axis: { format: series.period === "year" ? "%Y" : "%b %Y" },
+  };
+}
+
 /** Rows of complete periods only: an incomplete period is never drawn as a drop. */
 function completeRows(series: Series) {
   const complete = new Set(series.periods.filter((p) => p.complete).map((p) => p.key));
@@ -172,12 +182,7 @@ export function volumeSpec(t: TrendsResult, ctx: ChartContext): Spec {
     params: [{ name: "pick", select: { type: "point", fields: ["theme"] }, bind: "legend" }],
     mark: { type: "area" },
     encoding: {
-      x: {
-        field: "period",
-        type: "temporal",
-        title: null,
-        axis: { format: s.period === "year" ? "%Y" : "%b %Y" },
-      },
+      x: periodAxis(s),
       y: { field: "count", type: "quantitative", stack: "zero", title: "papers" },
       color: {
         field: "theme",
@@ -232,12 +237,7 @@ export function shareSpec(t: TrendsResult, ctx: ChartContext): Spec {
     ),
     data: { values },
     encoding: {
-      x: {
-        field: "period",
-        type: "temporal",
-        title: null,
-        axis: { format: s.period === "year" ? "%Y" : "%b %Y" },
-      },
+      x: periodAxis(s),
       y: { field: "share", type: "quantitative", title: "share of papers", axis: { format: "%" } },
       color: { field: "theme", type: "nominal", scale: colorScale(names), legend: null },
     },
