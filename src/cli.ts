@@ -13,7 +13,7 @@ import {
   reportFromRunDir,
   runPipeline,
   runThemes,
-  runTrends,
+  trendsOfThemes,
   themeSettings,
   trendSettings,
   trendsFromRunDir,
@@ -284,16 +284,7 @@ Examples:
         });
         const outcome = runThemes(corpus.papers, themeSettings(config));
         settings = trendSettings(config, over);
-        trends = runTrends(
-          corpus.papers,
-          { theme: outcome.result.theme, names: outcome.result.themes.map((t) => t.name) },
-          {
-            matrix: outcome.matrix,
-            vocabulary: outcome.model.vocabulary,
-            display: outcome.display,
-          },
-          settings,
-        );
+        trends = trendsOfThemes(corpus.papers, outcome, settings);
         papers = corpus.papers.length;
       } else {
         settings = trendSettings(undefined, over);

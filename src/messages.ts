@@ -97,9 +97,6 @@ export const msg = {
     `no papers at all in ${keys.length === 1 ? "the period" : "the periods"} ${keys.join(", ")}: shares there are 0 by definition`,
   windowEmpty: (which: string, keys: string[]) =>
     `the ${which} window (${keys.join(", ")}) holds no papers: nothing to compare; choose another --as-of or a longer window`,
-  badPeriod: (value: string, allowed: readonly string[]) =>
-    `invalid period: ${q(value)} (expected one of ${allowed.join(", ")})`,
-
   runDirMissing: (what: string) =>
     `cannot read ${what}: give a folder written by papertrends cluster or run (or a pipeline file)`,
   runDirMismatch: (id: string) =>
@@ -108,15 +105,12 @@ export const msg = {
   // config
   unknownKey: (path: string, key: string, allowed: string[]) =>
     `${path}: unknown key ${q(key)} (allowed: ${allowed.join(", ")})`,
-  invalidOption: (name: string, value: string, expected: string[]) =>
-    `invalid ${name}: ${q(value)} (expected one of ${expected.join(", ")})`,
   invalidAsOf: (value: string) => `invalid --as-of: ${q(value)} (expected a day as YYYY-MM-DD)`,
   invalidMap: (value: string) =>
     `invalid --map: ${q(value)} (expected FIELD=COLUMN, e.g. abstract=summary)`,
   unknownMapField: (field: string, allowed: readonly string[]) =>
     `invalid --map field ${q(field)} (expected one of ${allowed.join(", ")})`,
   pipelineRead: (file: string, reason: string) => `${file}: ${reason}`,
-  noInputs: () => `no inputs: give paths on the command line or inputs in the pipeline file`,
 } as const;
 
 export function typeName(v: unknown): string {

@@ -195,6 +195,20 @@ export function trendSettings(
   return { options, alpha: t.alpha ?? TRENDS_DEFAULTS.alpha, burst };
 }
 
+/** The trends stage on the papers of a clustering, its TF-IDF rows giving the term trends. */
+export function trendsOfThemes(
+  papers: readonly Paper[],
+  t: ThemesOutcome,
+  settings: TrendSettings,
+): TrendsResult {
+  return runTrends(
+    papers,
+    { theme: t.result.theme, names: t.result.themes.map((x) => x.name) },
+    { matrix: t.matrix, vocabulary: t.model.vocabulary, display: t.display },
+    settings,
+  );
+}
+
 /** The trends stage on clustered papers. */
 export function runTrends(
   papers: readonly Paper[],
@@ -266,12 +280,7 @@ export async function runPipeline(
   let trends: TrendsResult | null = null;
   let trendsError: string | null = null;
   try {
-    trends = runTrends(
-      corpus.papers,
-      { theme: themes.result.theme, names: themes.result.themes.map((t) => t.name) },
-      { matrix: themes.matrix, vocabulary: themes.model.vocabulary, display: themes.display },
-      ts,
-    );
+    trends = trendsOfThemes(corpus.papers, themes, ts);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     trendsError = e.message;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { msg, typeName } from "../messages.js";
+import { msg } from "../messages.js";
 import { parseDate } from "../util/dates.js";
 import type { Paper, ParseItem, SourceRef } from "./types.js";
 
@@ -172,18 +172,11 @@ export function toPaper(fields: RawFields, source: SourceRef, opts: RecordOption
     if (!(e instanceof Bad)) throw e;
     return {
       kind: "reject",
-      reject: { source, reason: e.message, record: excerptRecord(opts.raw ?? fields) },
+      reject: { source, reason: e.message, record: opts.raw ?? fields },
     };
   }
 }
 
 export function reject(source: SourceRef, reason: string, record?: unknown): ParseItem {
-  return { kind: "reject", reject: { source, reason, record: excerptRecord(record) } };
+  return { kind: "reject", reject: { source, reason, record } };
 }
-
-/** The record as the reject file keeps it: whole, so nothing is lost. */
-export function excerptRecord(v: unknown): unknown {
-  return v;
-}
-
-export { typeName };
