@@ -1,24 +1,42 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIX, PAGE, ROOT, tmp, tmpFile } from "./helpers.js";
 
-/** Runs the built CLI as a user would; records stdout, stderr and the exit code. */
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "papertrends.js"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, FORCE_COLOR: "0" },
+/**
+ * Runs the built CLI as a user would; records stdout, stderr and the exit code. Asynchronous,
+ * so the test worker's event loop stays free while the subprocess runs.
+ */
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin", "papertrends.js"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("papertrends CLI", () => {
-  it("ingest prints a summary per source and writes corpus and rejects", () => {
+  it("ingest prints a summary per source and writes corpus and rejects", async () => {
     const dir = tmp();
     const out = join(dir, "corpus.jsonl");
-    const r = cli("ingest", PAGE, join(FIX, "hf-daily"), "--as-of", "2025-10-30", "--out", out);
+    const r = await cli(
+      "ingest",
+      PAGE,
+      join(FIX, "hf-daily"),
+      "--as-of",
+      "2025-10-30",
+      "--out",
+      out,
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
@@ -51,8 +69,8 @@ describe("papertrends CLI", () => {
     ]);
   });
 
-  it("--json prints a balanced summary", () => {
-    const r = cli(
+  it("--json prints a balanced summary", async () => {
+    const r = await cli(
       "ingest",
       join(FIX, "arxiv-atom", "q_testing_s0_m10_bc5a6c384fe9.xml"),
       join(FIX, "arxiv-atom", "q_testing_s5_m10_c0e94a259d4a.xml"),
@@ -63,11 +81,11 @@ describe("papertrends CLI", () => {
     expect(s.total).toMatchObject({ files: 2, read: 20, kept: 15, duplicates: 5, rejected: 0 });
   });
 
-  it("ingest accepts a pipeline file and --format", () => {
-    const r = cli("ingest", "pipelines/hf-papers-page.yaml", "--json");
+  it("ingest accepts a pipeline file and --format", async () => {
+    const r = await cli("ingest", "pipelines/hf-papers-page.yaml", "--json");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).total).toMatchObject({ read: 92, kept: 92, undated: 7 });
-    const f = cli(
+    const f = await cli(
       "ingest",
       join(FIX, "generic", "arxiver-40.jsonl"),
       "--format",
@@ -77,9 +95,9 @@ describe("papertrends CLI", () => {
     expect(f.code).toBe(0);
   });
 
-  it("bad input: a message naming file and line, exit 1, no stack trace, no partial output", () => {
+  it("bad input: a message naming file and line, exit 1, no stack trace, no partial output", async () => {
     const out = join(tmp(), "corpus.jsonl");
-    const r = cli("ingest", PAGE, "--out", out);
+    const r = await cli("ingest", PAGE, "--out", out);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
@@ -88,9 +106,9 @@ describe("papertrends CLI", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("an error feed in a batch fails the whole batch and writes nothing", () => {
+  it("an error feed in a batch fails the whole batch and writes nothing", async () => {
     const out = join(tmp(), "c.jsonl");
-    const r = cli("ingest", join(FIX, "arxiv-atom"), "--out", out);
+    const r = await cli("ingest", join(FIX, "arxiv-atom"), "--out", out);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /id_abc_s0_m100_b79c8dcf6bc3\.xml, entry 1: the arXiv API returned an error: "incorrect id format for abc"/,
@@ -98,22 +116,22 @@ describe("papertrends CLI", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("bad options name the value and the allowed ones", () => {
-    const f = cli("ingest", PAGE, "--format", "pdf");
+  it("bad options name the value and the allowed ones", async () => {
+    const f = await cli("ingest", PAGE, "--format", "pdf");
     expect(f.code).toBe(1);
     expect(f.stderr).toMatch(
       /argument 'pdf' is invalid. Allowed choices are hf-page, hf-daily, arxiv-atom, oai-pmh, kaggle, jsonl, csv/,
     );
-    const d = cli("ingest", PAGE, "--as-of", "30/10/2025");
+    const d = await cli("ingest", PAGE, "--as-of", "30/10/2025");
     expect(d.code).toBe(1);
     expect(d.stderr).toBe(
       'papertrends: invalid --as-of: "30/10/2025" (expected a day as YYYY-MM-DD)\n',
     );
-    const m = cli("ingest", PAGE, "--map", "titel=Title");
+    const m = await cli("ingest", PAGE, "--map", "titel=Title");
     expect(m.stderr).toMatch(/invalid --map field "titel" \(expected one of id, title, abstract/);
   });
 
-  it("a non-UTF-8 file names the byte offset", () => {
+  it("a non-UTF-8 file names the byte offset", async () => {
     const file = tmpFile(
       "latin1.txt",
       Buffer.concat([
@@ -122,13 +140,13 @@ describe("papertrends CLI", () => {
         Buffer.from("\n\n  • 2 authors\n·\nFeb 25, 2021\n"),
       ]),
     );
-    const r = cli("ingest", file, "--format", "hf-page");
+    const r = await cli("ingest", file, "--format", "hf-page");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/latin1\.txt, line 3 \(byte 19\): not valid UTF-8 text/);
   });
 
-  it("--help shows examples", () => {
-    const r = cli("ingest", "--help");
+  it("--help shows examples", async () => {
+    const r = await cli("ingest", "--help");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Examples:");
     expect(r.stdout).toContain(
@@ -136,9 +154,9 @@ describe("papertrends CLI", () => {
     );
   });
 
-  it("run writes the pipeline's corpus files", () => {
+  it("run writes the pipeline's corpus files", async () => {
     const out = tmp();
-    const r = cli("run", "pipelines/hf-papers-page.yaml", "--out", out);
+    const r = await cli("run", "pipelines/hf-papers-page.yaml", "--out", out);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("pipeline hf-papers-page");
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
@@ -151,21 +169,21 @@ describe("papertrends CLI", () => {
     });
   });
 
-  it("same input gives byte-identical output", () => {
+  it("same input gives byte-identical output", async () => {
     const a = join(tmp(), "a.jsonl");
     const b = join(tmp(), "b.jsonl");
-    cli("ingest", join(FIX, "hf-daily"), PAGE, "--as-of", "2025-10-30", "--out", a);
-    cli("ingest", join(FIX, "hf-daily"), PAGE, "--as-of", "2025-10-30", "--out", b);
+    await cli("ingest", join(FIX, "hf-daily"), PAGE, "--as-of", "2025-10-30", "--out", a);
+    await cli("ingest", join(FIX, "hf-daily"), PAGE, "--as-of", "2025-10-30", "--out", b);
     expect(readFileSync(a)).toEqual(readFileSync(b));
   });
 });
 
 describe("papertrends cluster", () => {
-  it("writes assignments.csv, themes.json and model.json; same seed, byte-identical files", () => {
+  it("writes assignments.csv, themes.json and model.json; same seed, byte-identical files", async () => {
     const a = tmp();
     const b = tmp();
-    const r1 = cli("cluster", "pipelines/hf-papers-page.yaml", "--out", a);
-    const r2 = cli("cluster", "pipelines/hf-papers-page.yaml", "--out", b);
+    const r1 = await cli("cluster", "pipelines/hf-papers-page.yaml", "--out", a);
+    const r2 = await cli("cluster", "pipelines/hf-papers-page.yaml", "--out", b);
     expect(r1.code).toBe(0);
     expect(r1.stderr).toBe("");
     expect(r1.stdout).toMatch(/^92 papers\nk = 8, silhouette /);
@@ -196,43 +214,54 @@ describe("papertrends cluster", () => {
     expect(model.centroids).toHaveLength(8);
   });
 
-  it("a different seed can give different files", () => {
+  it("a different seed can give different files", async () => {
     const a = tmp();
     const b = tmp();
-    cli("cluster", "pipelines/hf-papers-page.yaml", "--out", a, "--seed", "1");
-    cli("cluster", "pipelines/hf-papers-page.yaml", "--out", b, "--seed", "2");
+    await cli("cluster", "pipelines/hf-papers-page.yaml", "--out", a, "--seed", "1");
+    await cli("cluster", "pipelines/hf-papers-page.yaml", "--out", b, "--seed", "2");
     expect(readFileSync(join(a, "themes.json"), "utf8")).not.toEqual(
       readFileSync(join(b, "themes.json"), "utf8"),
     );
   });
 
-  it("clusters an ingested corpus unguided, scoring against a label field", () => {
+  it("clusters an ingested corpus unguided, scoring against a label field", async () => {
     const dir = tmp();
     const corpus = join(dir, "corpus.jsonl");
     expect(
-      cli(
-        "ingest",
-        join(FIX, "oai-pmh", "arXivRaw-cs-2019-10-first20.xml"),
-        join(FIX, "kaggle"),
-        "--out",
-        corpus,
+      (
+        await cli(
+          "ingest",
+          join(FIX, "oai-pmh", "arXivRaw-cs-2019-10-first20.xml"),
+          join(FIX, "kaggle"),
+          "--out",
+          corpus,
+        )
       ).code,
     ).toBe(0);
-    const r = cli("cluster", corpus, "--k", "4", "--labels", "categories", "--out", join(dir, "t"));
+    const r = await cli(
+      "cluster",
+      corpus,
+      "--k",
+      "4",
+      "--labels",
+      "categories",
+      "--out",
+      join(dir, "t"),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/NMI \d\.\d{3}, ARI -?\d\.\d{3} vs categories \(50 papers\)/);
     const themes = JSON.parse(readFileSync(join(dir, "t", "themes.json"), "utf8"));
     expect(themes.themes.every((t: { kind: string }) => t.kind === "discovered")).toBe(true);
   });
 
-  it("bad k and too-large k are clear errors", () => {
+  it("bad k and too-large k are clear errors", async () => {
     const out = tmp();
-    const bad = cli("cluster", "pipelines/hf-papers-page.yaml", "--k", "many", "--out", out);
+    const bad = await cli("cluster", "pipelines/hf-papers-page.yaml", "--k", "many", "--out", out);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe(
       'papertrends: invalid k: "many" (expected a whole number ≥ 1, or auto)\n',
     );
-    const big = cli("cluster", "pipelines/hf-papers-page.yaml", "--k", "500", "--out", out);
+    const big = await cli("cluster", "pipelines/hf-papers-page.yaml", "--k", "500", "--out", out);
     expect(big.code).toBe(1);
     expect(big.stderr).toBe(
       "papertrends: k = 500 is larger than the number of papers (92); lower cluster.k (or --k)\n",
@@ -241,12 +270,12 @@ describe("papertrends cluster", () => {
 });
 
 describe("papertrends trends", () => {
-  it("from a cluster folder: series with zeros, rising themes and terms, bursts; deterministic", () => {
+  it("from a cluster folder: series with zeros, rising themes and terms, bursts; deterministic", async () => {
     const dir = tmp();
-    expect(cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir).code).toBe(0);
+    expect((await cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir)).code).toBe(0);
     const a = tmp();
     const b = tmp();
-    const r = cli("trends", dir, "--period", "year", "--as-of", "2025-10-30", "--out", a);
+    const r = await cli("trends", dir, "--period", "year", "--as-of", "2025-10-30", "--out", a);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
@@ -256,7 +285,7 @@ describe("papertrends trends", () => {
     expect(r.stdout).toMatch(
       /↑ self-improvement: \d+\.\d% now vs \d+\.\d% \(×(new|\d+\.\d\d)\), \d+\/32 vs \d+\/38, p=[\d.e-]+, q=0\.0[0-4]\d*/,
     );
-    cli("trends", dir, "--period", "year", "--as-of", "2025-10-30", "--out", b);
+    await cli("trends", dir, "--period", "year", "--as-of", "2025-10-30", "--out", b);
     for (const f of ["trends.csv", "rising.csv", "rising.json", "bursts.json"]) {
       expect(readFileSync(join(a, f)), f).toEqual(readFileSync(join(b, f)));
     }
@@ -284,20 +313,20 @@ describe("papertrends trends", () => {
     ]);
   });
 
-  it("explains what is missing", () => {
+  it("explains what is missing", async () => {
     const dir = tmp();
-    expect(cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir).code).toBe(0);
-    const early = cli("trends", dir, "--as-of", "2016-01-01", "--out", tmp());
+    expect((await cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir)).code).toBe(0);
+    const early = await cli("trends", dir, "--as-of", "2016-01-01", "--out", tmp());
     expect(early.code).toBe(1);
     expect(early.stderr).toBe(
       "papertrends: --as-of 2016-01-01 is before the earliest paper (2016-03-25); choose a later day\n",
     );
-    const short = cli("trends", dir, "--as-of", "2016-07-15", "--out", tmp());
+    const short = await cli("trends", dir, "--as-of", "2016-07-15", "--out", tmp());
     expect(short.code).toBe(1);
     expect(short.stderr).toBe(
       "papertrends: the rising test needs 7 complete months (trends.recent + trends.baseline), the data has 4 (2016-03..2016-06); lower trends.baseline or trends.recent, or use a shorter --period\n",
     );
-    const noDir = cli("trends", tmp(), "--out", tmp());
+    const noDir = await cli("trends", tmp(), "--out", tmp());
     expect(noDir.code).toBe(1);
     expect(noDir.stderr).toMatch(
       /model\.json: cannot read model\.json: give a folder written by papertrends cluster or run/,
@@ -306,9 +335,9 @@ describe("papertrends trends", () => {
 });
 
 describe("papertrends run and chart", () => {
-  it("run writes the report folder; chart re-renders it for slides (1920×1080 PNGs)", () => {
+  it("run writes the report folder; chart re-renders it for slides (1920×1080 PNGs)", async () => {
     const out = tmp();
-    const r = cli("run", "pipelines/hf-papers-page.yaml", "--out", out);
+    const r = await cli("run", "pipelines/hf-papers-page.yaml", "--out", out);
     expect(r.code).toBe(0);
     for (const f of [
       "report.md",
@@ -320,12 +349,12 @@ describe("papertrends run and chart", () => {
     ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
-    const c = cli("chart", out, "--preset", "slide");
+    const c = await cli("chart", out, "--preset", "slide");
     expect(c.code).toBe(0);
     expect(c.stdout).toContain("6 charts at the slide preset");
     const png = readFileSync(join(out, "charts-slide", "rising.png"));
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1920, 1080]);
-    const missing = cli("chart", tmp(), "--preset", "paper");
+    const missing = await cli("chart", tmp(), "--preset", "paper");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(
       /charts: cannot read charts\/: give a folder written by papertrends cluster or run/,
@@ -334,10 +363,10 @@ describe("papertrends run and chart", () => {
 });
 
 describe("papertrends report", () => {
-  it("writes a report from a cluster folder without clustering again", () => {
+  it("writes a report from a cluster folder without clustering again", async () => {
     const dir = tmp();
-    expect(cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir).code).toBe(0);
-    const r = cli("report", dir, "--period", "year", "--as-of", "2025-10-30");
+    expect((await cli("cluster", "pipelines/hf-papers-page.yaml", "--out", dir)).code).toBe(0);
+    const r = await cli("report", dir, "--period", "year", "--as-of", "2025-10-30");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`wrote ${join(dir, "report")}/`);

@@ -1,4 +1,5 @@
-import { execSync } from "node:child_process";
+import { exec, execSync } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,14 +28,15 @@ describe("README quick start", () => {
     expect(pkg.scripts.test).toBeDefined();
   });
 
-  it("npm start runs both bundled pipelines and writes their reports", () => {
+  it("npm start runs both bundled pipelines and writes their reports", async () => {
     const weekly = join(ROOT, "reports", "hf-daily-weekly", "week");
     const page = join(ROOT, "reports", "hf-papers-page", "year");
     // `npm install` has run already (the suite runs inside the installed tree)
-    const stdout = execSync("npm start --silent", {
+    // asynchronous: the test worker's event loop stays free for the ~30 s this takes
+    const { stdout } = await promisify(exec)("npm start --silent", {
       cwd: ROOT,
       encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 << 20,
     });
     expect(stdout).toContain("pipeline hf-daily-weekly");
     expect(stdout).toContain("pipeline hf-papers-page");
