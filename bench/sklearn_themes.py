@@ -4,6 +4,7 @@ Usage: /usr/bin/python3 bench/sklearn_themes.py FILE K SEED [ngram_max] [algo] [
 Reads JSONL with title, abstract and primary_category; prints one JSON line with NMI, ARI
 and times. The vectorizer gets the same min_df / max_df / sublinear tf as papertrends.
 """
+import gzip
 import json
 import sys
 import time
@@ -19,7 +20,7 @@ n_init = int(sys.argv[6]) if len(sys.argv) > 6 else 1
 
 t0 = time.perf_counter()
 docs, labels = [], []
-with open(path) as f:
+with (gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8")) as f:
     for line in f:
         r = json.loads(line)
         docs.append(r["title"] + "\n" + r["abstract"])

@@ -14,7 +14,7 @@ const settings = themeSettings(
   },
   { labels: "categories" },
 );
-const out = runThemes(corpus.papers, settings);
+const out = await runThemes(corpus.papers, settings);
 const t2 = performance.now();
 console.log(
   JSON.stringify({

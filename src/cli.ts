@@ -29,6 +29,7 @@ import { formatSummary, writeCorpusFiles } from "./report/corpus-files.js";
 import { isIsoDay } from "./util/dates.js";
 import { isUserError, UserError } from "./util/errors.js";
 import { progressBar } from "./util/progress.js";
+import { Timer } from "./util/timings.js";
 
 /**
  * The `papertrends` command line. It parses arguments, loads pipeline files and calls the
@@ -69,6 +70,12 @@ function kOption(v: string): number | "auto" {
 function seedOption(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new UserError(msg.badSeed(v));
+  return n;
+}
+
+function threadsOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UserError(msg.badThreads(v));
   return n;
 }
 
@@ -196,6 +203,12 @@ Examples:
       "capture day YYYY-MM-DD (for year-less dates in page text)",
       asOfOption,
     )
+    .option(
+      "--threads <n>",
+      "threads for tokenizing (default: the pipeline's, else one per core)",
+      threadsOption,
+    )
+    .option("--timings", "print each stage's wall time and memory to stderr")
     .addHelpText(
       "after",
       `
@@ -210,8 +223,17 @@ Examples:
     .action(
       async (
         input: string,
-        opts: { out: string; k?: number | "auto"; seed?: number; labels?: string; asOf?: string },
+        opts: {
+          out: string;
+          k?: number | "auto";
+          seed?: number;
+          labels?: string;
+          asOf?: string;
+          threads?: number;
+          timings?: boolean;
+        },
       ) => {
+        const timer = new Timer();
         const config = isPipelineFile(input) ? await loadPipeline(input) : undefined;
         const asOf = opts.asOf ?? config?.asOf;
         const corpus = await ingest(config?.inputs ?? [{ path: input }], {
@@ -223,8 +245,10 @@ Examples:
           ...(opts.k !== undefined && { k: opts.k }),
           ...(opts.seed !== undefined && { seed: opts.seed }),
           ...(opts.labels !== undefined && { labels: opts.labels }),
+          ...(opts.threads !== undefined && { threads: opts.threads }),
         });
-        const outcome = runThemes(corpus.papers, settings);
+        timer.mark("ingest");
+        const outcome = await runThemes(corpus.papers, settings, timer);
         // the corpus goes beside the themes, so `papertrends trends DIR` can read the folder
         const corpusFile = join(opts.out, "corpus.jsonl");
         await writeCorpusFiles(corpus, {
@@ -232,6 +256,8 @@ Examples:
           summary: join(opts.out, "summary.json"),
         });
         const files = [corpusFile, ...(await writeThemesOutcome(opts.out, corpus.papers, outcome))];
+        timer.mark("write");
+        if (opts.timings) io.stderr.write(`stage times\n${timer.format()}\n`);
         io.stdout(
           `${corpus.papers.length} papers\n${formatThemes(outcome.result)}\n\nwrote ${files.join(", ")}\n`,
         );
@@ -282,7 +308,7 @@ Examples:
           ...(config.mapping !== undefined && { mapping: config.mapping }),
           progress: progressFor(io, "read"),
         });
-        const outcome = runThemes(corpus.papers, themeSettings(config));
+        const outcome = await runThemes(corpus.papers, themeSettings(config));
         settings = trendSettings(config, over);
         trends = trendsOfThemes(corpus.papers, outcome, settings);
         papers = corpus.papers.length;
@@ -377,6 +403,12 @@ Examples:
         .choices(PRESETS)
         .default("web"),
     )
+    .option(
+      "--threads <n>",
+      "threads for tokenizing (default: the pipeline's, else one per core)",
+      threadsOption,
+    )
+    .option("--timings", "print each stage's wall time and memory to stderr")
     .addHelpText(
       "after",
       `\nExamples:\n  papertrends run pipelines/hf-papers-page.yaml\n  papertrends run pipelines/hf-daily-monthly.yaml --preset slide --out out/talk`,
@@ -384,10 +416,22 @@ Examples:
     .action(
       async (
         file: string,
-        opts: { input?: string[]; asOf?: string; out?: string; period?: string; preset?: string },
+        opts: {
+          input?: string[];
+          asOf?: string;
+          out?: string;
+          period?: string;
+          preset?: string;
+          threads?: number;
+          timings?: boolean;
+        },
       ) => {
+        const timer = new Timer();
         const config = await loadPipeline(file);
+        timer.mark("load pipeline");
         const result = await runPipeline(config, {
+          timer,
+          ...(opts.threads !== undefined && { threads: opts.threads }),
           progress: progressFor(io, config.name),
           ...(opts.input !== undefined && { inputs: opts.input }),
           ...(opts.asOf !== undefined && { asOf: opts.asOf }),
@@ -402,6 +446,7 @@ Examples:
           io.stdout(`${formatTrends(result.trends, trendSettings(config).alpha)}\n\n`);
         else io.stdout(`trends: not computed: ${result.trendsError}\n\n`);
         io.stdout(`wrote ${result.outDir}/\n${result.files.map((f) => `  ${f}`).join("\n")}\n`);
+        if (opts.timings) io.stderr.write(`stage times\n${timer.format()}\n`);
       },
     );
 

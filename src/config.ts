@@ -170,6 +170,12 @@ export const pipelineSchema = z
       .describe("report folder name; defaults to the file name"),
     description: z.string().optional(),
     seed: z.number().int().min(0).default(42).describe("seed for every random choice"),
+    threads: z
+      .union([z.literal("auto"), z.number().int().min(1).max(64)])
+      .optional()
+      .describe(
+        "threads for tokenizing (auto: one per core, at most 4); outputs do not depend on it",
+      ),
     asOf: isoDay
       .optional()
       .describe("capture day: resolves year-less dates and the current period"),

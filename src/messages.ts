@@ -79,6 +79,8 @@ export const msg = {
   noLabels: (field: string) =>
     `no paper has a value for the label field ${q(field)}: NMI and ARI are not computed`,
   badSeed: (value: string) => `invalid --seed: ${q(value)} (expected a whole number ≥ 0)`,
+  badThreads: (value: string) =>
+    `invalid --threads: ${q(value)} (expected a whole number from 1 to 64)`,
   badK: (value: string) => `invalid k: ${q(value)} (expected a whole number ≥ 1, or auto)`,
 
   noDates: (n: number) =>

@@ -12,7 +12,9 @@ import { ingest } from "./ingest/index.js";
 import type { Paper } from "./ingest/types.js";
 import { writeCorpusFiles } from "./report/corpus-files.js";
 import { writeThemeFiles } from "./report/themes-files.js";
+import { defaultThreads, tokenizeCorpusParallel } from "./text/parallel.js";
 import { TEXT_DEFAULTS, tokenizeCorpus, type TextOptions } from "./text/tokenize.js";
+import { noTimer, type StageMarker } from "./util/timings.js";
 import { InputFileError, UserError } from "./util/errors.js";
 import type { Progress } from "./util/progress.js";
 import type { Period } from "./util/periods.js";
@@ -64,10 +66,15 @@ export interface RunContext {
   labels?: string;
   period?: Period;
   preset?: Preset;
+  threads?: number;
+  /** stage times, for --timings and the benchmarks */
+  timer?: StageMarker;
 }
 
 export interface ThemeSettings {
   seed: number;
+  /** threads for the text stage (the main one included) */
+  threads: number;
   text: TextOptions;
   vectorize: TfidfOptions;
   cluster: Partial<ClusterOptions>;
@@ -87,7 +94,7 @@ export interface ThemesOutcome {
 /** Settings of the text, vectorize and cluster stages: pipeline file, then overrides, then defaults. */
 export function themeSettings(
   config: Partial<PipelineConfig> | undefined,
-  over: { k?: number | "auto"; seed?: number; labels?: string } = {},
+  over: { k?: number | "auto"; seed?: number; labels?: string; threads?: number } = {},
 ): ThemeSettings {
   const c = config?.cluster ?? {};
   const k = over.k ?? c.k;
@@ -117,8 +124,10 @@ export function themeSettings(
     ...Object.fromEntries(Object.entries(t).filter(([, x]) => x !== undefined)),
   };
   const labels = over.labels ?? config?.labels;
+  const threads = over.threads ?? config?.threads ?? "auto";
   return {
     seed: over.seed ?? config?.seed ?? 42,
+    threads: threads === "auto" ? defaultThreads() : threads,
     text,
     vectorize,
     cluster,
@@ -139,9 +148,15 @@ export function labelField(field: string): { field: string; of: LabelOf } {
 }
 
 /** text → vectorize → cluster. */
-export function runThemes(papers: readonly Paper[], settings: ThemeSettings): ThemesOutcome {
-  const tokens = tokenizeCorpus(papers, settings.text);
+export async function runThemes(
+  papers: readonly Paper[],
+  settings: ThemeSettings,
+  timer: StageMarker = noTimer,
+): Promise<ThemesOutcome> {
+  const tokens = await tokenizeCorpusParallel(papers, settings.text, settings.threads);
+  timer.mark("tokenize");
   const fitted = fitTransform(tokens, settings.vectorize);
+  timer.mark("vectorize");
   const display = displayOf(tokens);
   const result = clusterStage(
     papers,
@@ -151,6 +166,7 @@ export function runThemes(papers: readonly Paper[], settings: ThemeSettings): Th
     settings.cluster,
     settings.seed,
     settings.labels !== undefined ? labelField(settings.labels) : undefined,
+    timer,
   );
   return { result, model: fitted.model, settings, matrix: fitted.matrix, display };
 }
@@ -259,18 +275,22 @@ export async function runPipeline(
 ): Promise<RunResult> {
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
   const asOf = context.asOf ?? config.asOf;
+  const timer = context.timer ?? noTimer;
   const corpus = await ingest(inputs, {
     ...(asOf !== undefined && { asOf }),
     ...(config.mapping !== undefined && { mapping: config.mapping }),
     ...(context.progress !== undefined && { progress: context.progress }),
   });
-  const themes = runThemes(
+  timer.mark("ingest");
+  const themes = await runThemes(
     corpus.papers,
     themeSettings(config, {
       ...(context.k !== undefined && { k: context.k }),
       ...(context.seed !== undefined && { seed: context.seed }),
       ...(context.labels !== undefined && { labels: context.labels }),
+      ...(context.threads !== undefined && { threads: context.threads }),
     }),
+    timer,
   );
   const ts = trendSettings(config, {
     ...(context.period !== undefined && { period: context.period }),
@@ -285,6 +305,7 @@ export async function runPipeline(
     if (!(e instanceof UserError)) throw e;
     trendsError = e.message;
   }
+  timer.mark("trends");
   const period = ts.options.period ?? TRENDS_DEFAULTS.period;
   const outDir = context.out ?? join(config.output, period);
   const preset = context.preset ?? "web";
@@ -330,6 +351,7 @@ export async function runPipeline(
     );
     return written;
   });
+  timer.mark("write report");
   return { corpus, themes, trends, trendsError, outDir, files };
 }
 

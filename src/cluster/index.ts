@@ -3,8 +3,9 @@ import { msg } from "../messages.js";
 import type { TextOptions, TokenDocs } from "../text/tokenize.js";
 import { UserError } from "../util/errors.js";
 import { createRng, type Rng } from "../util/rng.js";
+import { noTimer, type StageMarker } from "../util/timings.js";
 import type { Csr } from "../vectorize/sparse.js";
-import { transform, type Fitted, type TfidfModel } from "../vectorize/tfidf.js";
+import type { Fitted } from "../vectorize/tfidf.js";
 import {
   assign,
   constrainedRefine,
@@ -36,6 +37,8 @@ export interface ClusterOptions extends KMeansOptions {
   dims: number | "auto";
   /** the SVD is fitted on at most this many papers (seeded sample), then all are projected */
   lsaSample: number;
+  /** the SVD uses at most this many columns: the most frequent in its sample */
+  lsaFeatures: number;
   powerIterations: number;
   /** papers whose cosine similarity to their theme's centroid is below this go to `other` */
   otherThreshold: number;
@@ -52,6 +55,7 @@ export const CLUSTER_DEFAULTS: ClusterOptions = {
   reduce: "lsa",
   dims: "auto",
   lsaSample: 20_000,
+  lsaFeatures: Number(process.env.PT_LSA_FEATURES ?? 1e9),
   powerIterations: 3,
   otherThreshold: 0.3,
   labelTerms: 10,
@@ -133,6 +137,7 @@ function embed(
       {
         dims: resolveDims(o.dims, matrix.nRows),
         sample: o.lsaSample,
+        maxFeatures: o.lsaFeatures,
         powerIterations: o.powerIterations,
       },
       rng,
@@ -160,15 +165,6 @@ function embed(
 
 export function resolveDims(dims: number | "auto", n: number): number {
   return dims === "auto" ? Math.max(10, Math.min(100, Math.round(Math.sqrt(n)))) : dims;
-}
-
-function counts(model: TfidfModel, tokens: TokenDocs): Csr {
-  const raw: TfidfModel = {
-    ...model,
-    options: { ...model.options, sublinearTf: false, norm: "none", useIdf: false },
-    idf: model.idf.map(() => 1),
-  };
-  return transform(raw, tokens);
 }
 
 function cosineToCentroids(
@@ -215,6 +211,7 @@ export function clusterStage(
   options: Partial<ClusterOptions>,
   seed: number,
   labelOf?: { field: string; of: LabelOf },
+  timer: StageMarker = noTimer,
 ): ClusterResult {
   const o: ClusterOptions = { ...CLUSTER_DEFAULTS, ...options };
   const n = papers.length;
@@ -223,6 +220,7 @@ export function clusterStage(
   const guided = o.themes;
   const rng = createRng(seed);
   const { points, explained, dims } = embed(fitted.matrix, o, createRng(rng.seed()));
+  timer.mark("lsa");
 
   // guided anchors
   const matches = matchSeeds(
@@ -309,6 +307,7 @@ export function clusterStage(
       inertia: assign(points, refined.centroids, k).inertia,
     };
   }
+  timer.mark("k-means");
   const rawLabels = run.labels;
   const score = cosineToCentroids(points, run.centroids, k, rawLabels);
   const theme = Int32Array.from(rawLabels, (c, i) =>
@@ -317,8 +316,7 @@ export function clusterStage(
   const sil = silhouette(points, theme, k, createRng(rng.seed()), o.silhouetteSample);
 
   // labels and names
-  const cnt = counts(fitted.model, tokens);
-  const ctfidf = classTfidf(cnt, theme, k);
+  const ctfidf = classTfidf({ ...fitted.matrix, data: Float32Array.from(fitted.counts) }, theme, k);
   const display = new Map<string, string>();
   tokens.terms.forEach((t, i) => display.set(t, tokens.display[i] as string));
   const show = (entry: string): string =>
@@ -399,6 +397,7 @@ export function clusterStage(
 
   // term-space centroids for assigning new papers without the SVD
   const termCentroids = termSpaceCentroids(fitted.matrix, theme, k, 500);
+  timer.mark("labels, quality");
   const otherSize = theme.filter((t) => t < 0).length;
   return {
     k,
@@ -429,23 +428,34 @@ function termSpaceCentroids(
   k: number,
   top: number,
 ): Record<number, number>[] {
-  const sums = Array.from({ length: k }, () => new Map<number, number>());
   const sizes = new Array<number>(k).fill(0);
   for (let r = 0; r < m.nRows; r++) {
     const c = labels[r] as number;
-    if (c < 0) continue;
-    sizes[c] = (sizes[c] as number) + 1;
-    const s = sums[c] as Map<number, number>;
-    for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) {
-      const col = m.indices[p] as number;
-      s.set(col, (s.get(col) ?? 0) + (m.data[p] as number));
-    }
+    if (c >= 0) sizes[c] = (sizes[c] as number) + 1;
   }
-  return sums.map((s, c) => {
-    const entries = [...s.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, top);
-    entries.sort((a, b) => a[0] - b[0]);
-    return Object.fromEntries(entries.map(([col, v]) => [col, round(v / (sizes[c] as number), 6)]));
-  });
+  // one dense accumulator at a time: k × vocabulary would not fit at scale
+  const sum = new Float64Array(m.nCols);
+  const out: Record<number, number>[] = [];
+  for (let c = 0; c < k; c++) {
+    sum.fill(0);
+    for (let r = 0; r < m.nRows; r++) {
+      if (labels[r] !== c) continue;
+      for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) {
+        const col = m.indices[p] as number;
+        sum[col] = (sum[col] as number) + (m.data[p] as number);
+      }
+    }
+    const cols: number[] = [];
+    for (let col = 0; col < m.nCols; col++) if ((sum[col] as number) > 0) cols.push(col);
+    cols.sort((a, b) => (sum[b] as number) - (sum[a] as number) || a - b);
+    const kept = cols.slice(0, top).sort((a, b) => a - b);
+    out.push(
+      Object.fromEntries(
+        kept.map((col) => [col, round((sum[col] as number) / (sizes[c] as number), 6)]),
+      ),
+    );
+  }
+  return out;
 }
 
 /** Rounds for stable, diffable outputs (never NaN: non-finite values become 0). */

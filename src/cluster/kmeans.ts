@@ -42,12 +42,27 @@ export interface KMeansResult {
 }
 
 function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    const t = (a[ao + j] as number) - (b[bo + j] as number);
-    s += t * t;
+  // four independent sums: the additions pipeline instead of waiting on one another
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < d; j += 4) {
+    const t0 = (a[ao + j] as number) - (b[bo + j] as number);
+    const t1 = (a[ao + j + 1] as number) - (b[bo + j + 1] as number);
+    const t2 = (a[ao + j + 2] as number) - (b[bo + j + 2] as number);
+    const t3 = (a[ao + j + 3] as number) - (b[bo + j + 3] as number);
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
   }
-  return s;
+  for (; j < d; j++) {
+    const t = (a[ao + j] as number) - (b[bo + j] as number);
+    s0 += t * t;
+  }
+  return s0 + s1 + s2 + s3;
 }
 
 /** k-means++ (Arthur & Vassilvitskii 2007): `anchors` are taken first, then D²-weighted picks. */
@@ -110,6 +125,118 @@ function lloyd(rows: number[][], init: Float64Array, k: number, d: number, o: KM
   return { labels: Int32Array.from(r.clusters), centroids, iterations: r.iterations };
 }
 
+/**
+ * Lloyd's k-means on typed arrays with Hamerly's bounds (Hamerly 2010, "Making k-means even
+ * faster"): each point keeps an upper bound on the distance to its centroid and a lower bound
+ * on the distance to any other; when the bounds prove the assignment cannot change, no
+ * distance is computed. The result is Lloyd's, only with far fewer distance computations.
+ * Stops when no label changes or no centroid moves more than `tolerance` (squared distance,
+ * as ml-kmeans measures it). Empty clusters keep their centroid.
+ */
+export function lloydBounded(
+  p: Points,
+  init: Float64Array,
+  k: number,
+  maxIterations: number,
+  tolerance: number,
+): { labels: Int32Array; centroids: Float64Array; iterations: number } {
+  const { data, n, d } = p;
+  const c = Float64Array.from(init);
+  const labels = new Int32Array(n);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const half = new Float64Array(k);
+  const moved = new Float64Array(k);
+  const sums = new Float64Array(k * d);
+  const sizes = new Int32Array(k);
+  const dist = (i: number, j: number): number => Math.sqrt(sqDist(data, i * d, c, j * d, d));
+  const nearestTwo = (i: number): void => {
+    let b = 0;
+    let bd = Infinity;
+    let sd = Infinity;
+    for (let j = 0; j < k; j++) {
+      const s = sqDist(data, i * d, c, j * d, d);
+      if (s < bd) {
+        sd = bd;
+        bd = s;
+        b = j;
+      } else if (s < sd) sd = s;
+    }
+    labels[i] = b;
+    upper[i] = Math.sqrt(bd);
+    lower[i] = Math.sqrt(sd);
+  };
+  for (let i = 0; i < n; i++) nearestTwo(i);
+  let it = 0;
+  while (it < maxIterations) {
+    it++;
+    // centroids from the current labels
+    sums.fill(0);
+    sizes.fill(0);
+    for (let i = 0; i < n; i++) {
+      const l = labels[i] as number;
+      sizes[l] = (sizes[l] as number) + 1;
+      const so = l * d;
+      const po = i * d;
+      for (let j = 0; j < d; j++)
+        sums[so + j] = (sums[so + j] as number) + (data[po + j] as number);
+    }
+    let maxMove = 0;
+    let second = 0;
+    let maxAt = -1;
+    let converged = true;
+    for (let l = 0; l < k; l++) {
+      const size = sizes[l] as number;
+      let m = 0;
+      if (size > 0) {
+        let sq = 0;
+        for (let j = 0; j < d; j++) {
+          const v = (sums[l * d + j] as number) / size;
+          const t = v - (c[l * d + j] as number);
+          sq += t * t;
+          c[l * d + j] = v;
+        }
+        if (sq > tolerance) converged = false;
+        m = Math.sqrt(sq);
+      }
+      moved[l] = m;
+      if (m > maxMove) {
+        second = maxMove;
+        maxMove = m;
+        maxAt = l;
+      } else if (m > second) second = m;
+    }
+    if (converged) break;
+    for (let i = 0; i < n; i++) {
+      const l = labels[i] as number;
+      upper[i] = (upper[i] as number) + (moved[l] as number);
+      lower[i] = (lower[i] as number) - (l === maxAt ? second : maxMove);
+    }
+    // half the distance from each centroid to its nearest other centroid
+    for (let a = 0; a < k; a++) {
+      let m = Infinity;
+      for (let b = 0; b < k; b++) {
+        if (b === a) continue;
+        const s = sqDist(c, a * d, c, b * d, d);
+        if (s < m) m = s;
+      }
+      half[a] = Math.sqrt(m) / 2;
+    }
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const l = labels[i] as number;
+      const bound = Math.max(half[l] as number, lower[i] as number);
+      if ((upper[i] as number) <= bound) continue;
+      upper[i] = dist(i, l);
+      if ((upper[i] as number) <= bound) continue;
+      nearestTwo(i);
+      if (labels[i] !== l) changed++;
+    }
+    if (changed === 0) break;
+  }
+  return { labels, centroids: c, iterations: it };
+}
+
 /** Nearest centroid of every point, and the total squared distance. */
 export function assign(
   p: Points,
@@ -144,26 +271,22 @@ export function kmeans(
   const k = o.k;
   const sampled = p.n > o.restartSample && o.restarts > 1;
   let sample: Points = p;
-  let rows: number[][];
+  let rows: number[][] = [];
   if (sampled) {
     const idx = sampleIndices(p.n, o.restartSample, rng);
     const data = new Float64Array(idx.length * p.d);
     idx.forEach((r, i) => data.set(p.data.subarray(r * p.d, (r + 1) * p.d), i * p.d));
     sample = { data, n: idx.length, d: p.d };
-    rows = toRows(sample);
   } else rows = toRows(p);
 
   let best: KMeansResult | null = null;
   for (let r = 0; r < Math.max(1, o.restarts); r++) {
     const init = kmeansPlusPlus(sample, k, rng, anchors);
-    // restarts only choose the start: on a sample, fewer iterations suffice
-    const run = lloyd(
-      rows,
-      init,
-      k,
-      p.d,
-      sampled ? { ...o, maxIterations: Math.min(o.maxIterations, 30) } : o,
-    );
+    // restarts only choose the start: on a sample, fewer iterations suffice. Small corpora run
+    // on ml-kmeans; large ones (sampled) on the bounded Lloyd below, which scales.
+    const run = sampled
+      ? lloydBounded(sample, init, k, Math.min(o.maxIterations, 30), o.tolerance)
+      : lloyd(rows, init, k, p.d, o);
     const { labels, inertia } = assign(sample, run.centroids, k);
     if (best === null || inertia < best.inertia) {
       best = { labels, centroids: run.centroids, inertia, iterations: run.iterations, restart: r };
@@ -171,7 +294,7 @@ export function kmeans(
   }
   const chosen = best as KMeansResult;
   if (!sampled) return chosen;
-  const full = lloyd(toRows(p), chosen.centroids, k, p.d, o);
+  const full = lloydBounded(p, chosen.centroids, k, o.maxIterations, o.tolerance);
   const { labels, inertia } = assign(p, full.centroids, k);
   return {
     labels,

@@ -1,9 +1,32 @@
 /** Small dense linear algebra on row-major Float64Arrays (no dependencies, deterministic). */
 
-/** G = Aᵀ A for A (n × k, row-major): k × k. */
+/** G = Aᵀ A for A (n × k, row-major): k × k. Four rows of A per pass over G. */
 export function gram(a: Float64Array, n: number, k: number): Float64Array {
   const g = new Float64Array(k * k);
-  for (let r = 0; r < n; r++) {
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const o0 = r * k;
+    const o1 = o0 + k;
+    const o2 = o1 + k;
+    const o3 = o2 + k;
+    for (let i = 0; i < k; i++) {
+      const v0 = a[o0 + i] as number;
+      const v1 = a[o1 + i] as number;
+      const v2 = a[o2 + i] as number;
+      const v3 = a[o3 + i] as number;
+      if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
+      const gi = i * k;
+      for (let j = i; j < k; j++) {
+        g[gi + j] =
+          (g[gi + j] as number) +
+          v0 * (a[o0 + j] as number) +
+          v1 * (a[o1 + j] as number) +
+          v2 * (a[o2 + j] as number) +
+          v3 * (a[o3 + j] as number);
+      }
+    }
+  }
+  for (; r < n; r++) {
     const o = r * k;
     for (let i = 0; i < k; i++) {
       const v = a[o + i] as number;
@@ -16,7 +39,7 @@ export function gram(a: Float64Array, n: number, k: number): Float64Array {
   return g;
 }
 
-/** C = A · B, A (n × k), B (k × m): n × m. */
+/** C = A · B, A (n × k), B (k × m): n × m. Four columns of A per pass over a row of C. */
 export function matmul(
   a: Float64Array,
   n: number,
@@ -28,9 +51,27 @@ export function matmul(
   for (let r = 0; r < n; r++) {
     const ao = r * k;
     const co = r * m;
-    for (let i = 0; i < k; i++) {
+    let i = 0;
+    for (; i + 3 < k; i += 4) {
+      const v0 = a[ao + i] as number;
+      const v1 = a[ao + i + 1] as number;
+      const v2 = a[ao + i + 2] as number;
+      const v3 = a[ao + i + 3] as number;
+      const b0 = i * m;
+      const b1 = b0 + m;
+      const b2 = b1 + m;
+      const b3 = b2 + m;
+      for (let j = 0; j < m; j++) {
+        c[co + j] =
+          (c[co + j] as number) +
+          v0 * (b[b0 + j] as number) +
+          v1 * (b[b1 + j] as number) +
+          v2 * (b[b2 + j] as number) +
+          v3 * (b[b3 + j] as number);
+      }
+    }
+    for (; i < k; i++) {
       const v = a[ao + i] as number;
-      if (v === 0) continue;
       const bo = i * m;
       for (let j = 0; j < m; j++) c[co + j] = (c[co + j] as number) + v * (b[bo + j] as number);
     }

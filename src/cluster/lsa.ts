@@ -1,10 +1,5 @@
 import type { Rng } from "../util/rng.js";
-import {
-  csrSelectRows,
-  csrTimesDense,
-  csrTransposeTimesDense,
-  type Csr,
-} from "../vectorize/sparse.js";
+import { csrSelectRows, csrTimesDense, csrTranspose, type Csr } from "../vectorize/sparse.js";
 import { sampleIndices } from "./kmeans.js";
 import { gram, matmul, orthonormalize, symmetricEigen } from "./linalg.js";
 
@@ -32,6 +27,8 @@ export interface LsaOptions {
   oversample: number;
   /** fit on at most this many rows */
   sample: number;
+  /** and on at most this many columns: the most frequent in the sample */
+  maxFeatures: number;
 }
 
 export const LSA_DEFAULTS: LsaOptions = {
@@ -39,6 +36,7 @@ export const LSA_DEFAULTS: LsaOptions = {
   powerIterations: 3,
   oversample: 10,
   sample: 20_000,
+  maxFeatures: Number.MAX_SAFE_INTEGER,
 };
 
 /** Right singular vectors V (nCols × d, row-major) and singular values of x. */
@@ -51,14 +49,15 @@ export function lsaFit(
   const l = Math.min(d + o.oversample, x.nRows, x.nCols);
   const omega = new Float64Array(x.nCols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
+  const xt = csrTranspose(x);
   let q = orthonormalize(csrTimesDense(x, omega, l), x.nRows, l);
   // subspace iteration on X·Xᵀ: Q ← orth(X (Xᵀ Q)). Only the row side is orthonormalised:
   // the column side has nCols rows (the vocabulary) and would cost nCols·l² per step.
   for (let it = 0; it < o.powerIterations; it++) {
-    q = orthonormalize(csrTimesDense(x, csrTransposeTimesDense(x, q, l), l), x.nRows, l);
+    q = orthonormalize(csrTimesDense(x, csrTimesDense(xt, q, l), l), x.nRows, l);
   }
   // B = Qᵀ X (l × nCols); with Bᵀ = XᵀQ, B Bᵀ = U_B Σ² U_Bᵀ and V = Bᵀ U_B Σ⁻¹
-  const bt = csrTransposeTimesDense(x, q, l);
+  const bt = csrTimesDense(xt, q, l);
   const bbt = gram(bt, x.nCols, l);
   const { values, vectors } = symmetricEigen(bbt, l);
   const w = new Float64Array(l * d);
@@ -76,14 +75,59 @@ export function lsaFit(
   return { components, d, singularValues, explained: total > 0 ? captured / total : 0 };
 }
 
+/**
+ * The sample restricted to its active columns (those with an entry), with at most `maxCols`
+ * of them: the most frequent in the sample (ties: lower column). Columns that never occur in
+ * the sample get zero components, so dropping them loses nothing and shrinks every dense
+ * product with the vocabulary from nCols rows to the active ones.
+ */
+function activeColumns(x: Csr, maxCols: number): { sub: Csr; cols: Int32Array; colOf: Int32Array } {
+  const df = new Int32Array(x.nCols);
+  for (let p = 0; p < x.indices.length; p++) {
+    const c = x.indices[p] as number;
+    df[c] = (df[c] as number) + 1;
+  }
+  let cols: number[] = [];
+  for (let c = 0; c < x.nCols; c++) if ((df[c] as number) > 0) cols.push(c);
+  if (cols.length > maxCols) {
+    cols.sort((a, b) => (df[b] as number) - (df[a] as number) || a - b);
+    cols = cols.slice(0, maxCols).sort((a, b) => a - b);
+  }
+  const colOf = new Int32Array(x.nCols).fill(-1);
+  cols.forEach((c, i) => (colOf[c] = i));
+  let nnz = 0;
+  for (let p = 0; p < x.indices.length; p++)
+    if ((colOf[x.indices[p] as number] as number) >= 0) nnz++;
+  const indptr = new Int32Array(x.nRows + 1);
+  const indices = new Int32Array(nnz);
+  const data = new Float32Array(nnz);
+  let at = 0;
+  for (let r = 0; r < x.nRows; r++) {
+    for (let p = x.indptr[r] as number; p < (x.indptr[r + 1] as number); p++) {
+      const c = colOf[x.indices[p] as number] as number;
+      if (c < 0) continue;
+      indices[at] = c;
+      data[at] = x.data[p] as number;
+      at++;
+    }
+    indptr[r + 1] = at;
+  }
+  return {
+    sub: { nRows: x.nRows, nCols: cols.length, indptr, indices, data },
+    cols: Int32Array.from(cols),
+    colOf,
+  };
+}
+
 export function lsa(x: Csr, options: Partial<LsaOptions>, rng: Rng): LsaResult {
   const o: LsaOptions = { ...LSA_DEFAULTS, ...options };
   const rows = sampleIndices(x.nRows, o.sample, rng);
   const fitOn = rows.length < x.nRows ? csrSelectRows(x, rows) : x;
-  const fit = lsaFit(fitOn, o, rng);
+  const { sub, colOf } = activeColumns(fitOn, o.maxFeatures);
+  const fit = lsaFit(sub, o, rng);
   return {
     dims: fit.d,
-    embedding: csrTimesDense(x, fit.components, fit.d),
+    embedding: csrTimesDense(x, Float32Array.from(fit.components), fit.d, colOf),
     singularValues: fit.singularValues,
     explained: fit.explained,
     fittedOn: fitOn.nRows,

@@ -43,13 +43,24 @@ export function matchSeeds(
   text: TextOptions,
   titles: readonly string[] = [],
 ): SeedMatch[] {
+  if (themes.length === 0) return [];
   const analyzer = new Analyzer(text);
   const termIndex = new Map<string, number>();
   tokens.terms.forEach((t, i) => termIndex.set(t, i));
+  // memoised per word: titles repeat their words, and stemming is the slow part
+  const memo = new Map<string, string | null>();
+  const normalise = (w: string): string | null => {
+    let v = memo.get(w);
+    if (v === undefined) {
+      v = analyzer.normalise(w);
+      memo.set(w, v);
+    }
+    return v;
+  };
   const stemsOf = (s: string): (number | undefined)[] =>
     s
       .split(/[^\p{L}\p{N}'’-]+/u)
-      .map((w) => analyzer.normalise(w))
+      .map(normalise)
       .filter((x): x is string => x !== null)
       .map((x) => termIndex.get(x));
   const titleIds = titles.map((t) => Int32Array.from(stemsOf(t).map((x) => x ?? -2)));

@@ -48,10 +48,9 @@ const DROPPED = -2;
 
 /** Lower case, possessive "'s" and other apostrophes removed. */
 function clean(word: string): string {
-  return word
-    .toLowerCase()
-    .replace(/['’]s$/, "")
-    .replace(/['’]/g, "");
+  const w = word.toLowerCase();
+  if (w.indexOf("'") < 0 && w.indexOf("’") < 0) return w;
+  return w.replace(/['’]s$/, "").replace(/['’]/g, "");
 }
 
 /**
@@ -68,6 +67,10 @@ export class Analyzer {
   private readonly surfaces: string[] = [];
   private readonly termId = new Map<string, number>();
   readonly terms: string[] = [];
+  private readonly rawId = new Map<string, number>();
+  private readonly rawSurface: number[] = [];
+  private readonly rawTerm: number[] = [];
+  private readonly rawCount: number[] = [];
 
   constructor(options: Partial<TextOptions> = {}) {
     this.options = { ...TEXT_DEFAULTS, ...options };
@@ -89,13 +92,14 @@ export class Analyzer {
     return w.length >= this.options.minLength ? w : null;
   }
 
-  private term(surface: string): number {
-    let sid = this.surfaceId.get(surface);
+  /** The surface id of a cleaned word, registering it (and its term) when new. */
+  private surface(cleaned: string): number {
+    let sid = this.surfaceId.get(cleaned);
     if (sid === undefined) {
       sid = this.surfaces.length;
-      this.surfaceId.set(surface, sid);
-      this.surfaces.push(surface);
-      const t = this.normalise(surface);
+      this.surfaceId.set(cleaned, sid);
+      this.surfaces.push(cleaned);
+      const t = this.normalise(cleaned);
       let tid = DROPPED;
       if (t !== null) {
         tid = this.termId.get(t) ?? -3;
@@ -108,8 +112,43 @@ export class Analyzer {
       this.surfaceTerm.push(tid);
       this.surfaceCount.push(0);
     }
-    this.surfaceCount[sid] = (this.surfaceCount[sid] as number) + 1;
-    return this.surfaceTerm[sid] as number;
+    return sid;
+  }
+
+  /**
+   * The term id of a raw token as the tokenizer returned it. Memoised on the raw token, so a
+   * repeated word costs one map lookup (no cleaning, no stemming); counts per raw token are
+   * folded into surface counts when display forms are asked for.
+   */
+  private term(raw: string): number {
+    let rid = this.rawId.get(raw);
+    if (rid === undefined) {
+      rid = this.rawSurface.length;
+      this.rawId.set(raw, rid);
+      const sid = this.surface(clean(raw));
+      this.rawSurface.push(sid);
+      this.rawTerm.push(this.surfaceTerm[sid] as number);
+      this.rawCount.push(0);
+    }
+    this.rawCount[rid] = (this.rawCount[rid] as number) + 1;
+    return this.rawTerm[rid] as number;
+  }
+
+  /** Folds raw-token counts into surface counts (idempotent). */
+  private foldCounts(): void {
+    for (let rid = 0; rid < this.rawSurface.length; rid++) {
+      const c = this.rawCount[rid] as number;
+      if (c === 0) continue;
+      const sid = this.rawSurface[rid] as number;
+      this.surfaceCount[sid] = (this.surfaceCount[sid] as number) + c;
+      this.rawCount[rid] = 0;
+    }
+  }
+
+  /** Surface forms seen, each with its term id (< 0: dropped) and count. */
+  surfaceStats(): { surfaces: string[]; terms: number[]; counts: number[] } {
+    this.foldCounts();
+    return { surfaces: this.surfaces, terms: this.surfaceTerm, counts: this.surfaceCount };
   }
 
   /** Term ids of a text, with boundaries between sentences. */
@@ -117,7 +156,7 @@ export class Analyzer {
     for (const sentence of text.split(SENTENCE_END)) {
       const before = out.length;
       for (const w of this.words.tokenize(sentence) ?? []) {
-        const t = this.term(clean(w));
+        const t = this.term(w);
         if (t >= 0) out.push(t);
       }
       if (out.length > before) out.push(BOUNDARY);
@@ -137,6 +176,40 @@ export class Analyzer {
     return Int32Array.from(out);
   }
 
+  /**
+   * Takes in another analyzer's surfaces (from a worker thread): each surface's term becomes
+   * one of this analyzer's, and its count is added. Returns the other side's term id → ours.
+   */
+  absorb(
+    terms: readonly string[],
+    stats: { surfaces: string[]; terms: number[]; counts: number[] },
+  ): Int32Array {
+    this.foldCounts();
+    const map = new Int32Array(terms.length);
+    terms.forEach((t, i) => {
+      let tid = this.termId.get(t);
+      if (tid === undefined) {
+        tid = this.terms.length;
+        this.termId.set(t, tid);
+        this.terms.push(t);
+      }
+      map[i] = tid;
+    });
+    stats.surfaces.forEach((surface, i) => {
+      const theirs = stats.terms[i] as number;
+      let sid = this.surfaceId.get(surface);
+      if (sid === undefined) {
+        sid = this.surfaces.length;
+        this.surfaceId.set(surface, sid);
+        this.surfaces.push(surface);
+        this.surfaceTerm.push(theirs < 0 ? DROPPED : (map[theirs] as number));
+        this.surfaceCount.push(0);
+      }
+      this.surfaceCount[sid] = (this.surfaceCount[sid] as number) + (stats.counts[i] as number);
+    });
+    return map;
+  }
+
   /** The id of a term, if seen. */
   idOf(term: string): number | undefined {
     return this.termId.get(term);
@@ -144,6 +217,7 @@ export class Analyzer {
 
   /** Most frequent surface form of each term (ties: alphabetical). */
   displayForms(): string[] {
+    this.foldCounts();
     const best: string[] = [...this.terms];
     const bestCount: number[] = new Array<number>(this.terms.length).fill(-1);
     for (let sid = 0; sid < this.surfaces.length; sid++) {

@@ -1,5 +1,6 @@
 import { msg } from "../messages.js";
 import { BOUNDARY, type TokenDocs } from "../text/tokenize.js";
+import { NgramTable, STRIDE } from "./ngram-table.js";
 import { UserError } from "../util/errors.js";
 import type { Csr } from "./sparse.js";
 
@@ -82,50 +83,8 @@ function checkOptions(o: TfidfOptions): void {
   }
 }
 
-/** Numeric n-gram keys: digits (term id + 1) in base `base`; unique across n-gram lengths. */
-function ngramKeys(
-  doc: Int32Array,
-  lo: number,
-  hi: number,
-  base: number,
-  visit: (key: number) => void,
-): void {
-  const n = doc.length;
-  for (let i = 0; i < n; i++) {
-    let key = 0;
-    for (let len = 1; len <= hi && i + len <= n; len++) {
-      const t = doc[i + len - 1] as number;
-      if (t === BOUNDARY) break;
-      key = key * base + (t + 1);
-      if (len >= lo) visit(key);
-    }
-  }
-}
-
-function keyToString(key: number, base: number, terms: readonly string[]): string {
-  const parts: string[] = [];
-  let k = key;
-  while (k > 0) {
-    const d = k % base;
-    parts.push(terms[d - 1] as string);
-    k = (k - d) / base;
-  }
-  return parts.reverse().join(" ");
-}
-
-function baseFor(nTerms: number, hi: number): number {
-  const base = nTerms + 1;
-  if (Math.pow(base, hi) >= Number.MAX_SAFE_INTEGER) {
-    throw new UserError(
-      msg.badTfidfOption("ngramRange", `[.., ${hi}]`, `at most 2 with ${nTerms} distinct terms`),
-    );
-  }
-  return base;
-}
-
-export interface Fitted {
+export interface Fitted extends Vectorized {
   model: TfidfModel;
-  matrix: Csr;
 }
 
 /** Fits the vocabulary and idf, and returns the model with the fitted documents' matrix. */
@@ -135,54 +94,70 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
   const nDocs = tokens.docs.length;
   if (nDocs === 0) throw new UserError(msg.emptyCorpus());
   const [lo, hi] = o.ngramRange;
-  const base = baseFor(tokens.terms.length, hi);
 
-  // one pass: document frequency and total count of every n-gram
-  const slot = new Map<number, number>();
-  let keys: number[] = [];
-  let df = new Int32Array(1024);
-  let tf = new Float64Array(1024);
-  let last = new Int32Array(1024);
-  tokens.docs.forEach((doc, d) => {
-    ngramKeys(doc, lo, hi, base, (key) => {
-      let s = slot.get(key);
-      if (s === undefined) {
-        s = keys.length;
-        slot.set(key, s);
-        keys.push(key);
-        if (s >= df.length) {
-          const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-            const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-            b.set(a);
-            return b;
-          };
-          df = grow(df);
-          tf = grow(tf);
-          last = grow(last);
+  // one pass: document frequency (and, for maxFeatures, total count) of every n-gram, on
+  // interned ids; a unigram's counts are indexed by term, a longer n-gram's sit in its slot
+  const nTerms = tokens.terms.length;
+  const table = new NgramTable(nTerms, nTerms * 8);
+  const uniDf = new Int32Array(nTerms);
+  const uniLast = new Int32Array(nTerms).fill(-1);
+  const wantTf = o.maxFeatures !== null;
+  let tf = new Float64Array(wantTf ? nTerms * 8 : 0);
+  const docs = tokens.docs;
+  for (let d = 0; d < nDocs; d++) {
+    const doc = docs[d] as Int32Array;
+    const n = doc.length;
+    for (let i = 0; i < n; i++) {
+      let id = doc[i] as number;
+      if (id === BOUNDARY) continue;
+      if (lo <= 1) {
+        if (uniLast[id] !== d) {
+          uniLast[id] = d;
+          uniDf[id] = (uniDf[id] as number) + 1;
         }
-        last[s] = -1;
+        if (wantTf) tf[id] = (tf[id] as number) + 1;
       }
-      tf[s] = (tf[s] as number) + 1;
-      if (last[s] !== d) {
-        last[s] = d;
-        df[s] = (df[s] as number) + 1;
+      for (let len = 2; len <= hi && i + len <= n; len++) {
+        const t = doc[i + len - 1] as number;
+        if (t === BOUNDARY) break;
+        id = table.intern(id, t);
+        if (len < lo) continue;
+        const e = table.entries;
+        const at = (id - nTerms) * STRIDE;
+        // field 3 holds the last document counted, plus one (0: none yet)
+        if (e[at + 3] !== d + 1) {
+          e[at + 3] = d + 1;
+          e[at + 2] = (e[at + 2] as number) + 1;
+        }
+        if (wantTf) {
+          if (id >= tf.length) {
+            const grown = new Float64Array(Math.max(tf.length * 2, id + 1));
+            grown.set(tf);
+            tf = grown;
+          }
+          tf[id] = (tf[id] as number) + 1;
+        }
       }
-    });
-  });
+    }
+  }
+  const nIds = table.size;
+  const entries = table.entries;
+  const df = (id: number): number =>
+    id < nTerms ? (uniDf[id] as number) : (entries[(id - nTerms) * STRIDE + 2] as number);
 
   const maxCount = o.maxDf <= 1 ? o.maxDf * nDocs : o.maxDf;
   const minCount = o.minDf < 1 ? o.minDf * nDocs : o.minDf;
   if (maxCount < minCount) throw new UserError(msg.maxDfBelowMinDf());
   let kept: number[] = [];
-  for (let s = 0; s < keys.length; s++) {
-    const f = df[s] as number;
+  for (let s = 0; s < nIds; s++) {
+    const f = df(s);
     if (f >= minCount && f <= maxCount) kept.push(s);
   }
   const strings = new Map<number, string>();
   const str = (s: number): string => {
     let v = strings.get(s);
     if (v === undefined) {
-      v = keyToString(keys[s] as number, base, tokens.terms);
+      v = table.text(s, tokens.terms);
       strings.set(s, v);
     }
     return v;
@@ -197,7 +172,7 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
     // most frequent first; ties keep vocabulary order (a stable sort)
     kept = kept
       .map((s, i) => [s, i] as const)
-      .sort((a, b) => (tf[b[0]] as number) - (tf[a[0]] as number) || a[1] - b[1])
+      .sort((a, b) => (tf[b[0]] ?? 0) - (tf[a[0]] ?? 0) || a[1] - b[1])
       .slice(0, o.maxFeatures)
       .map(([s]) => s);
   }
@@ -205,7 +180,7 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
   kept.sort(byString);
 
   const vocabulary = kept.map(str);
-  const dfs = kept.map((s) => df[s] as number);
+  const dfs = kept.map(df);
   const idf = dfs.map((f) =>
     !o.useIdf ? 1 : o.smoothIdf ? Math.log((1 + nDocs) / (1 + f)) + 1 : Math.log(nDocs / f) + 1,
   );
@@ -219,11 +194,7 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
     idf,
   };
 
-  const keyToCol = new Map<number, number>();
-  kept.forEach((s, col) => keyToCol.set(keys[s] as number, col));
-  keys = [];
-  slot.clear();
-  return { model, matrix: vectorize(model, tokens, keyToCol, base) };
+  return { model, ...vectorize(model, tokens, table, columns(table, kept)) };
 }
 
 export function fit(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): TfidfModel {
@@ -232,81 +203,139 @@ export function fit(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): Tfi
 
 /** Applies a fitted model to token documents (which may come from another analyzer run). */
 export function transform(model: TfidfModel, tokens: TokenDocs): Csr {
+  return transformWithCounts(model, tokens).matrix;
+}
+
+/** `transform`, with each stored entry's raw count as well. */
+export function transformWithCounts(model: TfidfModel, tokens: TokenDocs): Vectorized {
   if (model.kind !== TFIDF_MODEL_KIND || model.version !== TFIDF_MODEL_VERSION) {
     throw new UserError(msg.badModel(String(model.kind), String(model.version)));
   }
-  const hi = model.options.ngramRange[1];
-  const base = baseFor(tokens.terms.length, hi);
   const termIndex = new Map<string, number>();
   tokens.terms.forEach((t, i) => termIndex.set(t, i));
-  const keyToCol = new Map<number, number>();
-  model.vocabulary.forEach((entry, col) => {
-    let key = 0;
-    for (const part of entry.split(" ")) {
-      const id = termIndex.get(part);
-      if (id === undefined) return;
-      key = key * base + (id + 1);
+  const table = new NgramTable(tokens.terms.length, model.vocabulary.length);
+  const cols: [number, number][] = [];
+  for (let col = 0; col < model.vocabulary.length; col++) {
+    const parts = (model.vocabulary[col] as string).split(" ");
+    let id = termIndex.get(parts[0] as string) ?? -1;
+    for (let i = 1; i < parts.length && id >= 0; i++) {
+      const t = termIndex.get(parts[i] as string);
+      id = t === undefined ? -1 : table.intern(id, t);
     }
-    keyToCol.set(key, col);
+    if (id >= 0) cols.push([id, col]);
+  }
+  const ids = new Array<number>(model.vocabulary.length).fill(-1);
+  for (const [id, col] of cols) ids[col] = id;
+  return vectorize(model, tokens, table, columns(table, ids));
+}
+
+/** A TF-IDF matrix and, parallel to its data, each entry's raw count in its document. */
+export interface Vectorized {
+  matrix: Csr;
+  /** raw n-gram counts, parallel to matrix.data (saturating at 65,535) */
+  counts: Uint16Array;
+}
+
+/**
+ * Marks each vocabulary column on its n-gram: a unigram's column goes in the returned array,
+ * a longer n-gram's (plus one) in its slot's second field, so a lookup costs no extra probe.
+ * `ids[col]` is the column's n-gram id, or -1 when it cannot occur.
+ */
+function columns(table: NgramTable, ids: readonly number[]): Int32Array {
+  const uni = new Int32Array(table.nTerms).fill(-1);
+  const e = table.entries;
+  for (let s = 0; s < table.size - table.nTerms; s++) e[s * STRIDE + 3] = 0;
+  ids.forEach((id, col) => {
+    if (id < 0) return;
+    if (id < table.nTerms) uni[id] = col;
+    else e[(id - table.nTerms) * STRIDE + 3] = col + 1;
   });
-  return vectorize(model, tokens, keyToCol, base);
+  return uni;
 }
 
 function vectorize(
   model: TfidfModel,
   tokens: TokenDocs,
-  keyToCol: Map<number, number>,
-  base: number,
-): Csr {
+  table: NgramTable,
+  uniCol: Int32Array,
+): Vectorized {
   const o = model.options;
   const [lo, hi] = o.ngramRange;
   const nCols = model.vocabulary.length;
-  const counts = new Float64Array(nCols);
-  const touched: number[] = [];
-  const indptr = new Int32Array(tokens.docs.length + 1);
-  let indices = new Int32Array(Math.max(16, tokens.docs.length * 32));
-  let data = new Float64Array(indices.length);
+  const nTerms = table.nTerms;
+  const e = table.entries;
+  const idf = Float64Array.from(model.idf);
+  const tfCount = new Int32Array(nCols);
+  const touched = new Int32Array(nCols);
+  let nTouched = 0;
+  const nDocs = tokens.docs.length;
+  const indptr = new Int32Array(nDocs + 1);
+  let indices = new Int32Array(Math.max(16, nDocs * 32));
+  let data = new Float32Array(indices.length);
+  let counts = new Uint16Array(indices.length);
+  let w64 = new Float64Array(256);
   let nnz = 0;
-  tokens.docs.forEach((doc, d) => {
-    ngramKeys(doc, lo, hi, base, (key) => {
-      const col = keyToCol.get(key);
-      if (col === undefined) return;
-      if (counts[col] === 0) touched.push(col);
-      counts[col] = (counts[col] as number) + 1;
-    });
-    touched.sort((a, b) => a - b);
-    if (nnz + touched.length > indices.length) {
-      const size = Math.max(indices.length * 2, nnz + touched.length);
+  for (let d = 0; d < nDocs; d++) {
+    const doc = tokens.docs[d] as Int32Array;
+    const n = doc.length;
+    for (let i = 0; i < n; i++) {
+      let id = doc[i] as number;
+      if (id === BOUNDARY) continue;
+      for (let len = 1; len <= hi; len++) {
+        if (len > 1) {
+          if (i + len > n) break;
+          const t = doc[i + len - 1] as number;
+          if (t === BOUNDARY) break;
+          id = table.get(id, t);
+          if (id < 0) break;
+        }
+        if (len < lo) continue;
+        const col =
+          len === 1 ? (uniCol[id] as number) : (e[(id - nTerms) * STRIDE + 3] as number) - 1;
+        if (col < 0) continue;
+        if (tfCount[col] === 0) touched[nTouched++] = col;
+        tfCount[col] = (tfCount[col] as number) + 1;
+      }
+    }
+    const row = touched.subarray(0, nTouched).sort();
+    if (nnz + nTouched > indices.length) {
+      const size = Math.max(indices.length * 2, nnz + nTouched);
       const ni = new Int32Array(size);
       ni.set(indices.subarray(0, nnz));
-      const nd = new Float64Array(size);
+      const nd = new Float32Array(size);
       nd.set(data.subarray(0, nnz));
+      const nc = new Uint16Array(size);
+      nc.set(counts.subarray(0, nnz));
       indices = ni;
       data = nd;
+      counts = nc;
     }
+    if (w64.length < nTouched) w64 = new Float64Array(nTouched * 2);
     let norm = 0;
-    const start = nnz;
-    for (const col of touched) {
-      const c = counts[col] as number;
-      counts[col] = 0;
-      const w = (o.sublinearTf ? 1 + Math.log(c) : c) * (model.idf[col] as number);
-      indices[nnz] = col;
-      data[nnz] = w;
-      nnz++;
+    for (let i = 0; i < nTouched; i++) {
+      const col = row[i] as number;
+      const c = tfCount[col] as number;
+      tfCount[col] = 0;
+      const w = (o.sublinearTf ? 1 + Math.log(c) : c) * (idf[col] as number);
+      w64[i] = w;
+      indices[nnz + i] = col;
+      counts[nnz + i] = c > 65535 ? 65535 : c;
       norm += o.norm === "l1" ? Math.abs(w) : w * w;
     }
-    touched.length = 0;
-    if (o.norm !== "none" && norm > 0) {
-      const div = o.norm === "l2" ? Math.sqrt(norm) : norm;
-      for (let p = start; p < nnz; p++) data[p] = (data[p] as number) / div;
-    }
+    const div = o.norm !== "none" && norm > 0 ? (o.norm === "l2" ? Math.sqrt(norm) : norm) : 1;
+    for (let i = 0; i < nTouched; i++) data[nnz + i] = (w64[i] as number) / div;
+    nnz += nTouched;
+    nTouched = 0;
     indptr[d + 1] = nnz;
-  });
+  }
   return {
-    nRows: tokens.docs.length,
-    nCols,
-    indptr,
-    indices: indices.slice(0, nnz),
-    data: data.slice(0, nnz),
+    matrix: {
+      nRows: nDocs,
+      nCols,
+      indptr,
+      indices: indices.slice(0, nnz),
+      data: data.slice(0, nnz),
+    },
+    counts: counts.slice(0, nnz),
   };
 }

@@ -17,7 +17,7 @@ const schema = JSON.parse(
 async function chartsFor(preset: Preset): Promise<Chart[]> {
   const config = await loadPipeline("pipelines/hf-papers-page.yaml");
   const corpus = await ingest(config.inputs, { asOf: "2025-10-30" });
-  const themes = runThemes(corpus.papers, themeSettings(config));
+  const themes = await runThemes(corpus.papers, themeSettings(config));
   const trends = runTrends(
     corpus.papers,
     { theme: themes.result.theme, names: themes.result.themes.map((t) => t.name) },

@@ -20,7 +20,7 @@ describe("themes of the bundled page text (default pipeline)", () => {
   beforeAll(async () => {
     const config = await loadPipeline("pipelines/hf-papers-page.yaml");
     papers = (await ingest(config.inputs, { asOf: "2025-10-30" })).papers;
-    result = runThemes(papers, themeSettings(config)).result;
+    result = (await runThemes(papers, themeSettings(config))).result;
   });
 
   it("has the three named themes, guided, plus discovered ones, and no warnings", () => {
@@ -107,8 +107,8 @@ describe("bad input to the cluster stage", () => {
     );
   });
 
-  it("an empty corpus", () => {
-    expect(() => runThemes([], themeSettings(undefined))).toThrow(
+  it("an empty corpus", async () => {
+    await expect(runThemes([], themeSettings(undefined))).rejects.toThrow(
       /the corpus holds no papers: nothing to cluster/,
     );
   });
