@@ -1,9 +1,15 @@
 // `npm run bench`: benchmarks, never tests. Reports medians of several runs, each in a fresh
-// process so peak memory is per run. Large inputs are read from ../shared/data.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+// process so peak memory is per run. Large inputs are read from ../shared/data; larger
+// corpora are resampled from the 143k arXiv file (bench/resample.js) and cached.
+//
+//   node bench/run.js [ingest] [pipeline] [threads] [scale]     (default: all four)
+//   BENCH_RUNS=3  BENCH_SIZES=10000,100000,300000,1000000  BENCH_DIR=/tmp/papertrends-bench
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { resample } from "./resample.js";
+import { renderSvg } from "../dist/charts/render.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const shared = new URL("../../shared/data/", import.meta.url).pathname;
@@ -38,13 +44,155 @@ function measure(label, file, extra = []) {
   );
 }
 
-console.log(`ingest throughput, node ${process.version}`);
+const sections = process.argv.slice(2);
+const want = (s) => sections.length === 0 || sections.includes(s);
 const dir = mkdtempSync(join(tmpdir(), "papertrends-bench-"));
-measure("arxiv-abstracts-143k.jsonl.gz", join(shared, "arxiv-abstracts-143k.jsonl.gz"));
-measure(
-  "arxiv-abstracts-143k.jsonl.gz + write corpus",
-  join(shared, "arxiv-abstracts-143k.jsonl.gz"),
-  ["--out", join(dir, "c.jsonl")],
-);
-measure("hf-daily-papers (580 JSON files)", join(shared, "hf-daily-papers"));
-measure("arxiv-oai-pmh (1,000 records)", join(shared, "arxiv-oai-pmh"));
+const arxiv = join(shared, "arxiv-abstracts-143k.jsonl.gz");
+const results = existsSync("bench/results.json")
+  ? JSON.parse(readFileSync("bench/results.json", "utf8"))
+  : {};
+results.node = process.version;
+
+if (want("ingest")) {
+  console.log(`ingest throughput, node ${process.version}`);
+  measure("arxiv-abstracts-143k.jsonl.gz", arxiv);
+  measure("arxiv-abstracts-143k.jsonl.gz + write corpus", arxiv, ["--out", join(dir, "c.jsonl")]);
+  measure("hf-daily-papers (580 JSON files)", join(shared, "hf-daily-papers"));
+  measure("arxiv-oai-pmh (1,000 records)", join(shared, "arxiv-oai-pmh"));
+}
+
+/** Medians of RUNS fresh `papertrends run`s of pipelines/arxiv-143k.yaml on `input`. */
+function runPipeline(input, threads, runs = RUNS) {
+  const all = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(
+      process.execPath,
+      [
+        "bench/pipeline-child.js",
+        "pipelines/arxiv-143k.yaml",
+        join(dir, "run"),
+        String(threads),
+        input,
+      ],
+      { encoding: "utf8", maxBuffer: 1 << 26 },
+    );
+    all.push(JSON.parse(out.trim().split("\n").pop()));
+  }
+  const stages = {};
+  for (const s of Object.keys(all[0].stages)) stages[s] = median(all.map((r) => r.stages[s]));
+  return {
+    papers: all[0].papers,
+    seconds: median(all.map((r) => r.seconds)),
+    maxRssMB: Math.round(median(all.map((r) => r.maxRssMB))),
+    nmi: all[0].nmi,
+    runs,
+    stages,
+  };
+}
+
+const python = "/usr/bin/python3";
+const haveSklearn = spawnSync(python, ["-c", "import sklearn"]).status === 0;
+
+/** Medians of RUNS scikit-learn runs (wall time of the whole python process). */
+function runSklearn(ngram, algo, runs = RUNS) {
+  const all = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const out = execFileSync(
+      python,
+      ["bench/sklearn_themes.py", arxiv, "20", "1", String(ngram), algo, "1"],
+      { encoding: "utf8" },
+    );
+    const r = JSON.parse(out.trim().split("\n").pop());
+    all.push({ ...r, seconds: (performance.now() - t0) / 1000 });
+  }
+  return {
+    seconds: median(all.map((r) => r.seconds)),
+    maxRssMB: Math.round(median(all.map((r) => r.maxRssMB))),
+    vocabulary: all[0].vocabulary,
+    nmi: median(all.map((r) => r.nmi)),
+    runs,
+  };
+}
+
+const fmt = (r) =>
+  `${r.seconds.toFixed(1).padStart(7)} s  peak RSS ${String(r.maxRssMB).padStart(5)} MB` +
+  (r.nmi != null ? `  NMI ${r.nmi.toFixed(3)}` : "") +
+  `  (median of ${r.runs})`;
+
+if (want("pipeline") && existsSync(arxiv)) {
+  console.log(
+    `\nwhole pipeline on arxiv-abstracts-143k (unigrams + bigrams, k = 20), node ${process.version}`,
+  );
+  const ours = runPipeline(arxiv, 0);
+  console.log(`papertrends run pipelines/arxiv-143k.yaml           ${fmt(ours)}`);
+  console.log(
+    `  stages: ${Object.entries(ours.stages)
+      .map(([s, t]) => `${s} ${t} s`)
+      .join(", ")}`,
+  );
+  results.pipeline143k = ours;
+  if (!haveSklearn) {
+    console.log("scikit-learn peer skipped: apt-get install -y python3-sklearn");
+  } else {
+    const bigram = runSklearn(2, "kmeans");
+    console.log(`scikit-learn TfidfVectorizer(1,2) + KMeans(20)     ${fmt(bigram)}`);
+    const mini = runSklearn(1, "minibatch");
+    console.log(`scikit-learn TfidfVectorizer(1,1) + MiniBatchKMeans ${fmt(mini)}`);
+    results.sklearn = { bigramKMeans: bigram, unigramMiniBatch: mini };
+  }
+}
+
+if (want("threads") && existsSync(arxiv)) {
+  console.log("\nthreads: the same run on 1 and 2 threads");
+  results.threads = {};
+  for (const t of [1, 2]) {
+    const r = runPipeline(arxiv, t);
+    results.threads[t] = r;
+    console.log(`  ${t} thread(s): ${fmt(r)}  tokenize ${r.stages.tokenize} s`);
+  }
+  const [a, b] = [results.threads[1], results.threads[2]];
+  console.log(
+    `  speed-up: tokenize ×${(a.stages.tokenize / b.stages.tokenize).toFixed(2)}, whole run ×${(a.seconds / b.seconds).toFixed(2)}`,
+  );
+}
+
+if (want("scale") && existsSync(arxiv)) {
+  const sizes = (process.env.BENCH_SIZES ?? "10000,100000,300000,1000000").split(",").map(Number);
+  const cache = process.env.BENCH_DIR ?? join(tmpdir(), "papertrends-bench");
+  mkdirSync(cache, { recursive: true });
+  console.log(`\ngrowth (resampled from the 143k file; cached in ${cache})`);
+  results.growth = results.growth ?? {};
+  for (const n of sizes) {
+    const file = join(cache, `arxiv-resampled-${n}.jsonl.gz`);
+    if (!existsSync(file)) await resample(arxiv, n, file);
+    const r = runPipeline(file, 0);
+    results.growth[n] = r;
+    console.log(`  ${String(n).padStart(8)} papers ${fmt(r)}`);
+  }
+  const rows = Object.values(results.growth).sort((a, b) => a.papers - b.papers);
+  const values = rows.flatMap((r) => [
+    { papers: r.papers, measure: "wall time (s)", value: r.seconds },
+    { papers: r.papers, measure: "peak RSS (GB)", value: r.maxRssMB / 1024 },
+  ]);
+  const spec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "papertrends run: time and memory by corpus size (resampled arXiv)",
+    width: 360,
+    height: 240,
+    data: { values },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: "papers", type: "quantitative", scale: { type: "log" }, title: "papers" },
+      y: { field: "value", type: "quantitative", scale: { type: "log" }, title: null },
+      color: { field: "measure", type: "nominal", title: null },
+    },
+    config: { font: "DejaVu Sans" },
+  };
+  writeFileSync("bench/growth.vl.json", JSON.stringify(spec, null, 2) + "\n");
+  writeFileSync("bench/growth.svg", await renderSvg(spec));
+  console.log("  wrote bench/growth.vl.json, bench/growth.svg");
+}
+
+writeFileSync("bench/results.json", JSON.stringify(results, null, 2) + "\n");
+console.log("\nwrote bench/results.json");

@@ -6,6 +6,7 @@ and times. The vectorizer gets the same min_df / max_df / sublinear tf as papert
 """
 import gzip
 import json
+import resource
 import sys
 import time
 
@@ -37,5 +38,6 @@ t3 = time.perf_counter()
 print(json.dumps({
     "papers": len(docs), "vocabulary": x.shape[1], "algo": algo, "n_init": n_init,
     "readSeconds": t1 - t0, "vectorizeSeconds": t2 - t1, "clusterSeconds": t3 - t2,
+    "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "nmi": normalized_mutual_info_score(labels, pred), "ari": adjusted_rand_score(labels, pred),
 }))

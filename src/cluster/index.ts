@@ -433,20 +433,38 @@ function termSpaceCentroids(
     const c = labels[r] as number;
     if (c >= 0) sizes[c] = (sizes[c] as number) + 1;
   }
-  // one dense accumulator at a time: k × vocabulary would not fit at scale
+  // rows grouped by theme (a counting sort), then one dense accumulator per theme in turn:
+  // one pass over the matrix, and k × vocabulary never held at once
+  const start = new Int32Array(k + 1);
+  for (let c = 0; c < k; c++) start[c + 1] = (start[c] as number) + (sizes[c] as number);
+  const order = new Int32Array(start[k] as number);
+  const next = start.slice(0, k);
+  for (let r = 0; r < m.nRows; r++) {
+    const c = labels[r] as number;
+    if (c < 0) continue;
+    const at = next[c] as number;
+    order[at] = r;
+    next[c] = at + 1;
+  }
   const sum = new Float64Array(m.nCols);
   const out: Record<number, number>[] = [];
   for (let c = 0; c < k; c++) {
     sum.fill(0);
-    for (let r = 0; r < m.nRows; r++) {
-      if (labels[r] !== c) continue;
+    for (let x = start[c] as number; x < (start[c + 1] as number); x++) {
+      const r = order[x] as number;
       for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) {
         const col = m.indices[p] as number;
         sum[col] = (sum[col] as number) + (m.data[p] as number);
       }
     }
+    // the top entries only: a threshold from a typed (numeric) sort, then a small sort
+    const positive = sum.filter((v) => v > 0).sort();
+    const threshold = positive.length > top ? (positive[positive.length - top] as number) : 0;
     const cols: number[] = [];
-    for (let col = 0; col < m.nCols; col++) if ((sum[col] as number) > 0) cols.push(col);
+    for (let col = 0; col < m.nCols; col++) {
+      const v = sum[col] as number;
+      if (v > 0 && v >= threshold) cols.push(col);
+    }
     cols.sort((a, b) => (sum[b] as number) - (sum[a] as number) || a - b);
     const kept = cols.slice(0, top).sort((a, b) => a - b);
     out.push(

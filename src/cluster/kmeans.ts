@@ -126,12 +126,13 @@ function lloyd(rows: number[][], init: Float64Array, k: number, d: number, o: KM
 }
 
 /**
- * Lloyd's k-means on typed arrays with Hamerly's bounds (Hamerly 2010, "Making k-means even
- * faster"): each point keeps an upper bound on the distance to its centroid and a lower bound
- * on the distance to any other; when the bounds prove the assignment cannot change, no
- * distance is computed. The result is Lloyd's, only with far fewer distance computations.
- * Stops when no label changes or no centroid moves more than `tolerance` (squared distance,
- * as ml-kmeans measures it). Empty clusters keep their centroid.
+ * Lloyd's k-means on typed arrays with Elkan's bounds (Elkan 2003, "Using the triangle
+ * inequality to accelerate k-means"): each point keeps an upper bound on the distance to its
+ * centroid and a lower bound on the distance to every centroid; a distance is computed only
+ * when the bounds and the centroid-to-centroid distances cannot rule the centroid out. The
+ * result is Lloyd's, with a fraction of the distance computations (n × k bounds: fine for
+ * the k of themes). Stops when no label changes or no centroid moves more than `tolerance`
+ * (squared distance, as ml-kmeans measures it). Empty clusters keep their centroid.
  */
 export function lloydBounded(
   p: Points,
@@ -144,29 +145,26 @@ export function lloydBounded(
   const c = Float64Array.from(init);
   const labels = new Int32Array(n);
   const upper = new Float64Array(n);
-  const lower = new Float64Array(n);
+  const lower = new Float64Array(n * k);
+  const cc = new Float64Array(k * k);
   const half = new Float64Array(k);
   const moved = new Float64Array(k);
   const sums = new Float64Array(k * d);
   const sizes = new Int32Array(k);
-  const dist = (i: number, j: number): number => Math.sqrt(sqDist(data, i * d, c, j * d, d));
-  const nearestTwo = (i: number): void => {
+  for (let i = 0; i < n; i++) {
     let b = 0;
     let bd = Infinity;
-    let sd = Infinity;
     for (let j = 0; j < k; j++) {
-      const s = sqDist(data, i * d, c, j * d, d);
-      if (s < bd) {
-        sd = bd;
-        bd = s;
+      const dist = Math.sqrt(sqDist(data, i * d, c, j * d, d));
+      lower[i * k + j] = dist;
+      if (dist < bd) {
+        bd = dist;
         b = j;
-      } else if (s < sd) sd = s;
+      }
     }
     labels[i] = b;
-    upper[i] = Math.sqrt(bd);
-    lower[i] = Math.sqrt(sd);
-  };
-  for (let i = 0; i < n; i++) nearestTwo(i);
+    upper[i] = bd;
+  }
   let it = 0;
   while (it < maxIterations) {
     it++;
@@ -181,9 +179,6 @@ export function lloydBounded(
       for (let j = 0; j < d; j++)
         sums[so + j] = (sums[so + j] as number) + (data[po + j] as number);
     }
-    let maxMove = 0;
-    let second = 0;
-    let maxAt = -1;
     let converged = true;
     for (let l = 0; l < k; l++) {
       const size = sizes[l] as number;
@@ -200,37 +195,54 @@ export function lloydBounded(
         m = Math.sqrt(sq);
       }
       moved[l] = m;
-      if (m > maxMove) {
-        second = maxMove;
-        maxMove = m;
-        maxAt = l;
-      } else if (m > second) second = m;
     }
     if (converged) break;
     for (let i = 0; i < n; i++) {
-      const l = labels[i] as number;
-      upper[i] = (upper[i] as number) + (moved[l] as number);
-      lower[i] = (lower[i] as number) - (l === maxAt ? second : maxMove);
+      upper[i] = (upper[i] as number) + (moved[labels[i] as number] as number);
+      const o = i * k;
+      for (let j = 0; j < k; j++) {
+        const v = (lower[o + j] as number) - (moved[j] as number);
+        lower[o + j] = v > 0 ? v : 0;
+      }
     }
-    // half the distance from each centroid to its nearest other centroid
     for (let a = 0; a < k; a++) {
       let m = Infinity;
       for (let b = 0; b < k; b++) {
         if (b === a) continue;
-        const s = sqDist(c, a * d, c, b * d, d);
-        if (s < m) m = s;
+        const dist = Math.sqrt(sqDist(c, a * d, c, b * d, d));
+        cc[a * k + b] = dist;
+        if (dist < m) m = dist;
       }
-      half[a] = Math.sqrt(m) / 2;
+      half[a] = m / 2;
     }
     let changed = 0;
     for (let i = 0; i < n; i++) {
-      const l = labels[i] as number;
-      const bound = Math.max(half[l] as number, lower[i] as number);
-      if ((upper[i] as number) <= bound) continue;
-      upper[i] = dist(i, l);
-      if ((upper[i] as number) <= bound) continue;
-      nearestTwo(i);
-      if (labels[i] !== l) changed++;
+      let a = labels[i] as number;
+      if ((upper[i] as number) <= (half[a] as number)) continue;
+      let stale = true;
+      const o = i * k;
+      for (let j = 0; j < k; j++) {
+        if (j === a) continue;
+        const u = upper[i] as number;
+        if (u <= (lower[o + j] as number) || u <= 0.5 * (cc[a * k + j] as number)) continue;
+        if (stale) {
+          const da = Math.sqrt(sqDist(data, i * d, c, a * d, d));
+          upper[i] = da;
+          lower[o + a] = da;
+          stale = false;
+          if (da <= (lower[o + j] as number) || da <= 0.5 * (cc[a * k + j] as number)) continue;
+        }
+        const dj = Math.sqrt(sqDist(data, i * d, c, j * d, d));
+        lower[o + j] = dj;
+        if (dj < (upper[i] as number)) {
+          a = j;
+          upper[i] = dj;
+        }
+      }
+      if (a !== labels[i]) {
+        labels[i] = a;
+        changed++;
+      }
     }
     if (changed === 0) break;
   }
@@ -285,7 +297,13 @@ export function kmeans(
     // restarts only choose the start: on a sample, fewer iterations suffice. Small corpora run
     // on ml-kmeans; large ones (sampled) on the bounded Lloyd below, which scales.
     const run = sampled
-      ? lloydBounded(sample, init, k, Math.min(o.maxIterations, 30), o.tolerance)
+      ? lloydBounded(
+          sample,
+          init,
+          k,
+          Math.min(o.maxIterations, Number(process.env.PT_RESTART_ITERS ?? 30)),
+          o.tolerance,
+        )
       : lloyd(rows, init, k, p.d, o);
     const { labels, inertia } = assign(sample, run.centroids, k);
     if (best === null || inertia < best.inertia) {

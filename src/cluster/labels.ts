@@ -53,9 +53,36 @@ export function topTerms(
   display: (entry: string) => string,
   n: number,
 ): LabelTerm[] {
-  const order = Array.from(weights.keys())
-    .filter((j) => (weights[j] as number) > 0)
-    .sort((a, b) => (weights[b] as number) - (weights[a] as number) || a - b);
+  // candidates: the top few hundred by a numeric threshold (skipped unigrams need spares);
+  // all positive weights only when those run out
+  const byWeight = (a: number, b: number): number =>
+    (weights[b] as number) - (weights[a] as number) || a - b;
+  const positive = weights.filter((v) => v > 0).sort();
+  const spare = Math.max(200, n * 20);
+  const threshold = positive.length > spare ? (positive[positive.length - spare] as number) : 0;
+  const candidates = (min: number): number[] => {
+    const out: number[] = [];
+    for (let j = 0; j < weights.length; j++) {
+      const v = weights[j] as number;
+      if (v > 0 && v >= min) out.push(j);
+    }
+    return out.sort(byWeight);
+  };
+  const top = pick(candidates(threshold));
+  return top.length >= n || threshold === 0 ? top : pick(candidates(0));
+
+  function pick(order: number[]): LabelTerm[] {
+    return chooseTerms(order, weights, vocabulary, display, n);
+  }
+}
+
+function chooseTerms(
+  order: number[],
+  weights: Float64Array,
+  vocabulary: readonly string[],
+  display: (entry: string) => string,
+  n: number,
+): LabelTerm[] {
   const out: LabelTerm[] = [];
   const chosen: string[] = [];
   for (const j of order) {

@@ -95,33 +95,59 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
   if (nDocs === 0) throw new UserError(msg.emptyCorpus());
   const [lo, hi] = o.ngramRange;
 
-  // one pass: document frequency (and, for maxFeatures, total count) of every n-gram, on
-  // interned ids; a unigram's counts are indexed by term, a longer n-gram's sit in its slot
+  const maxCount = o.maxDf <= 1 ? o.maxDf * nDocs : o.maxDf;
+  const minCount = o.minDf < 1 ? o.minDf * nDocs : o.minDf;
+  if (maxCount < minCount) throw new UserError(msg.maxDfBelowMinDf());
+
+  // first pass: each term's document frequency. An n-gram occurs in no more documents than
+  // any of its words, so n-grams with a word below minDf are never counted: the second pass
+  // interns far fewer of them, and the vocabulary is the same.
   const nTerms = tokens.terms.length;
-  const table = new NgramTable(nTerms, nTerms * 8);
+  const docs = tokens.docs;
   const uniDf = new Int32Array(nTerms);
   const uniLast = new Int32Array(nTerms).fill(-1);
   const wantTf = o.maxFeatures !== null;
   let tf = new Float64Array(wantTf ? nTerms * 8 : 0);
-  const docs = tokens.docs;
+  for (let d = 0; d < nDocs; d++) {
+    const doc = docs[d] as Int32Array;
+    for (let i = 0; i < doc.length; i++) {
+      const id = doc[i] as number;
+      if (id === BOUNDARY) continue;
+      if (uniLast[id] !== d) {
+        uniLast[id] = d;
+        uniDf[id] = (uniDf[id] as number) + 1;
+      }
+      if (wantTf && lo <= 1) tf[id] = (tf[id] as number) + 1;
+    }
+  }
+  const common = new Uint8Array(nTerms);
+  for (let t = 0; t < nTerms; t++) common[t] = (uniDf[t] as number) >= minCount ? 1 : 0;
+
+  // second pass: document frequency (and, for maxFeatures, total count) of the longer
+  // n-grams, on interned ids; a longer n-gram's counts sit in its table slot. Each document
+  // is also kept as its distinct candidate ids with counts, so that the matrix needs no
+  // second round of hashing once the vocabulary is known.
+  const table = new NgramTable(nTerms, nTerms * 4);
+  const rowPtr = new Int32Array(nDocs + 1);
+  let rowIds = new Int32Array(Math.max(1024, nDocs * 64));
+  let rowCounts = new Int32Array(rowIds.length);
+  let occ = new Int32Array(1024);
+  let nRow = 0;
   for (let d = 0; d < nDocs; d++) {
     const doc = docs[d] as Int32Array;
     const n = doc.length;
+    let nOcc = 0;
+    if (occ.length < n * hi) occ = new Int32Array(n * hi * 2);
     for (let i = 0; i < n; i++) {
       let id = doc[i] as number;
-      if (id === BOUNDARY) continue;
-      if (lo <= 1) {
-        if (uniLast[id] !== d) {
-          uniLast[id] = d;
-          uniDf[id] = (uniDf[id] as number) + 1;
-        }
-        if (wantTf) tf[id] = (tf[id] as number) + 1;
-      }
+      if (id === BOUNDARY || common[id] === 0) continue;
+      if (lo <= 1) occ[nOcc++] = id;
       for (let len = 2; len <= hi && i + len <= n; len++) {
         const t = doc[i + len - 1] as number;
-        if (t === BOUNDARY) break;
+        if (t === BOUNDARY || common[t] === 0) break;
         id = table.intern(id, t);
         if (len < lo) continue;
+        occ[nOcc++] = id;
         const e = table.entries;
         const at = (id - nTerms) * STRIDE;
         // field 3 holds the last document counted, plus one (0: none yet)
@@ -139,15 +165,36 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
         }
       }
     }
+    // the document's distinct ids, increasing, with their counts
+    const sorted = occ.subarray(0, nOcc).sort();
+    if (nRow + nOcc > rowIds.length) {
+      const size = Math.max(rowIds.length * 2, nRow + nOcc);
+      const ids = new Int32Array(size);
+      ids.set(rowIds.subarray(0, nRow));
+      const cs = new Int32Array(size);
+      cs.set(rowCounts.subarray(0, nRow));
+      rowIds = ids;
+      rowCounts = cs;
+    }
+    for (let i = 0; i < nOcc;) {
+      const id = sorted[i] as number;
+      let j = i + 1;
+      while (j < nOcc && sorted[j] === id) j++;
+      rowIds[nRow] = id;
+      rowCounts[nRow] = j - i;
+      nRow++;
+      i = j;
+    }
+    rowPtr[d + 1] = nRow;
   }
   const nIds = table.size;
   const entries = table.entries;
   const df = (id: number): number =>
-    id < nTerms ? (uniDf[id] as number) : (entries[(id - nTerms) * STRIDE + 2] as number);
-
-  const maxCount = o.maxDf <= 1 ? o.maxDf * nDocs : o.maxDf;
-  const minCount = o.minDf < 1 ? o.minDf * nDocs : o.minDf;
-  if (maxCount < minCount) throw new UserError(msg.maxDfBelowMinDf());
+    id < nTerms
+      ? lo <= 1
+        ? (uniDf[id] as number)
+        : 0
+      : (entries[(id - nTerms) * STRIDE + 2] as number);
   let kept: number[] = [];
   for (let s = 0; s < nIds; s++) {
     const f = df(s);
@@ -194,7 +241,10 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
     idf,
   };
 
-  return { model, ...vectorize(model, tokens, table, columns(table, kept)) };
+  const colOf = new Int32Array(nIds).fill(-1);
+  kept.forEach((id, col) => (colOf[id] = col));
+  const rows = { ptr: rowPtr, ids: rowIds.subarray(0, nRow), counts: rowCounts.subarray(0, nRow) };
+  return { model, ...fromIdRows(model, rows, colOf) };
 }
 
 export function fit(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): TfidfModel {
@@ -253,6 +303,121 @@ function columns(table: NgramTable, ids: readonly number[]): Int32Array {
   return uni;
 }
 
+/**
+ * Appends rows of (column, raw count) entries, sorted by column, as TF-IDF weights: tf (or
+ * 1 + ln tf), times idf, then the row norm.
+ */
+class RowWriter {
+  private readonly idf: Float64Array;
+  private readonly o: TfidfOptions;
+  readonly indptr: Int32Array;
+  private indices: Int32Array;
+  private data: Float32Array;
+  private counts: Uint16Array;
+  private w64 = new Float64Array(256);
+  private nnz = 0;
+  private rows = 0;
+
+  constructor(model: TfidfModel, nDocs: number, expectedNnz: number) {
+    this.o = model.options;
+    this.idf = Float64Array.from(model.idf);
+    this.indptr = new Int32Array(nDocs + 1);
+    const size = Math.max(16, expectedNnz);
+    this.indices = new Int32Array(size);
+    this.data = new Float32Array(size);
+    this.counts = new Uint16Array(size);
+  }
+
+  /** One row: `m` columns (increasing) with their raw counts. */
+  row(cols: Int32Array, tfs: Int32Array, m: number): void {
+    const o = this.o;
+    let nnz = this.nnz;
+    if (nnz + m > this.indices.length) {
+      const size = Math.max(this.indices.length * 2, nnz + m);
+      const ni = new Int32Array(size);
+      ni.set(this.indices.subarray(0, nnz));
+      const nd = new Float32Array(size);
+      nd.set(this.data.subarray(0, nnz));
+      const nc = new Uint16Array(size);
+      nc.set(this.counts.subarray(0, nnz));
+      this.indices = ni;
+      this.data = nd;
+      this.counts = nc;
+    }
+    if (this.w64.length < m) this.w64 = new Float64Array(m * 2);
+    const w64 = this.w64;
+    let norm = 0;
+    for (let i = 0; i < m; i++) {
+      const col = cols[i] as number;
+      const c = tfs[i] as number;
+      const w = (o.sublinearTf ? 1 + Math.log(c) : c) * (this.idf[col] as number);
+      w64[i] = w;
+      this.indices[nnz + i] = col;
+      this.counts[nnz + i] = c > 65535 ? 65535 : c;
+      norm += o.norm === "l1" ? Math.abs(w) : w * w;
+    }
+    const div = o.norm !== "none" && norm > 0 ? (o.norm === "l2" ? Math.sqrt(norm) : norm) : 1;
+    for (let i = 0; i < m; i++) this.data[nnz + i] = (w64[i] as number) / div;
+    nnz += m;
+    this.nnz = nnz;
+    this.indptr[++this.rows] = nnz;
+  }
+
+  finish(nCols: number): Vectorized {
+    return {
+      matrix: {
+        nRows: this.rows,
+        nCols,
+        indptr: this.indptr,
+        indices: this.indices.slice(0, this.nnz),
+        data: this.data.slice(0, this.nnz),
+      },
+      counts: this.counts.slice(0, this.nnz),
+    };
+  }
+}
+
+/** Documents as n-gram ids, each row's distinct ids increasing with their counts. */
+interface IdRows {
+  ptr: Int32Array;
+  ids: Int32Array;
+  counts: Int32Array;
+}
+
+/** The fitted documents' matrix from their id rows: ids become columns, rows re-sorted. */
+function fromIdRows(model: TfidfModel, rows: IdRows, colOf: Int32Array): Vectorized {
+  const nDocs = rows.ptr.length - 1;
+  const w = new RowWriter(model, nDocs, rows.ids.length);
+  let keys = new Float64Array(256);
+  let cols = new Int32Array(256);
+  let tfs = new Int32Array(256);
+  for (let d = 0; d < nDocs; d++) {
+    const a = rows.ptr[d] as number;
+    const b = rows.ptr[d + 1] as number;
+    if (keys.length < b - a) {
+      keys = new Float64Array((b - a) * 2);
+      cols = new Int32Array(keys.length);
+      tfs = new Int32Array(keys.length);
+    }
+    let m = 0;
+    for (let p = a; p < b; p++) {
+      const col = colOf[rows.ids[p] as number] as number;
+      if (col < 0) continue;
+      // column and count in one sortable number (counts < 2^31, columns < 2^21)
+      keys[m++] = col * 2 ** 31 + (rows.counts[p] as number);
+    }
+    const sorted = keys.subarray(0, m).sort();
+    for (let i = 0; i < m; i++) {
+      const k = sorted[i] as number;
+      const col = Math.floor(k / 2 ** 31);
+      cols[i] = col;
+      tfs[i] = k - col * 2 ** 31;
+    }
+    w.row(cols, tfs, m);
+  }
+  return w.finish(model.vocabulary.length);
+}
+
 function vectorize(
   model: TfidfModel,
   tokens: TokenDocs,
@@ -264,17 +429,12 @@ function vectorize(
   const nCols = model.vocabulary.length;
   const nTerms = table.nTerms;
   const e = table.entries;
-  const idf = Float64Array.from(model.idf);
   const tfCount = new Int32Array(nCols);
   const touched = new Int32Array(nCols);
+  const tfs = new Int32Array(nCols);
   let nTouched = 0;
   const nDocs = tokens.docs.length;
-  const indptr = new Int32Array(nDocs + 1);
-  let indices = new Int32Array(Math.max(16, nDocs * 32));
-  let data = new Float32Array(indices.length);
-  let counts = new Uint16Array(indices.length);
-  let w64 = new Float64Array(256);
-  let nnz = 0;
+  const w = new RowWriter(model, nDocs, nDocs * 32);
   for (let d = 0; d < nDocs; d++) {
     const doc = tokens.docs[d] as Int32Array;
     const n = doc.length;
@@ -298,44 +458,12 @@ function vectorize(
       }
     }
     const row = touched.subarray(0, nTouched).sort();
-    if (nnz + nTouched > indices.length) {
-      const size = Math.max(indices.length * 2, nnz + nTouched);
-      const ni = new Int32Array(size);
-      ni.set(indices.subarray(0, nnz));
-      const nd = new Float32Array(size);
-      nd.set(data.subarray(0, nnz));
-      const nc = new Uint16Array(size);
-      nc.set(counts.subarray(0, nnz));
-      indices = ni;
-      data = nd;
-      counts = nc;
-    }
-    if (w64.length < nTouched) w64 = new Float64Array(nTouched * 2);
-    let norm = 0;
     for (let i = 0; i < nTouched; i++) {
-      const col = row[i] as number;
-      const c = tfCount[col] as number;
-      tfCount[col] = 0;
-      const w = (o.sublinearTf ? 1 + Math.log(c) : c) * (idf[col] as number);
-      w64[i] = w;
-      indices[nnz + i] = col;
-      counts[nnz + i] = c > 65535 ? 65535 : c;
-      norm += o.norm === "l1" ? Math.abs(w) : w * w;
+      tfs[i] = tfCount[row[i] as number] as number;
+      tfCount[row[i] as number] = 0;
     }
-    const div = o.norm !== "none" && norm > 0 ? (o.norm === "l2" ? Math.sqrt(norm) : norm) : 1;
-    for (let i = 0; i < nTouched; i++) data[nnz + i] = (w64[i] as number) / div;
-    nnz += nTouched;
+    w.row(row, tfs, nTouched);
     nTouched = 0;
-    indptr[d + 1] = nnz;
   }
-  return {
-    matrix: {
-      nRows: nDocs,
-      nCols,
-      indptr,
-      indices: indices.slice(0, nnz),
-      data: data.slice(0, nnz),
-    },
-    counts: counts.slice(0, nnz),
-  };
+  return w.finish(nCols);
 }

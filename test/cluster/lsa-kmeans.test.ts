@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { kmeans, kmeansPlusPlus, sampleIndices } from "../../src/cluster/kmeans.js";
+import {
+  assign,
+  kmeans,
+  kmeansPlusPlus,
+  lloydBounded,
+  sampleIndices,
+} from "../../src/cluster/kmeans.js";
 import { lsa } from "../../src/cluster/lsa.js";
 import { nmi } from "../../src/cluster/quality.js";
 import { createRng } from "../../src/util/rng.js";
@@ -92,6 +98,44 @@ describe("k-means", () => {
     const { points, truth } = blobs(3, 200, 6, 3);
     const r = kmeans(points, { k: 3, restarts: 4, restartSample: 150 }, createRng(9));
     expect(nmi(truth, Array.from(r.labels))).toBe(1);
+  });
+
+  it("bounded Lloyd (Elkan) ends where plain Lloyd does, from the same start", () => {
+    // structureless points, so that many change clusters on the way
+    const rng = createRng(4);
+    const points = {
+      data: Float64Array.from({ length: 900 * 10 }, () => rng.normal()),
+      n: 900,
+      d: 10,
+    };
+    const init = kmeansPlusPlus(points, 6, createRng(3));
+    // plain Lloyd: assign every point, move every centroid, until no label changes
+    const c = Float64Array.from(init);
+    let labels = assign(points, c, 6).labels;
+    for (let it = 0; it < 200; it++) {
+      const sums = new Float64Array(6 * points.d);
+      const sizes = new Float64Array(6);
+      labels.forEach((l, i) => {
+        sizes[l] = (sizes[l] as number) + 1;
+        for (let j = 0; j < points.d; j++) {
+          sums[l * points.d + j] =
+            (sums[l * points.d + j] as number) + (points.data[i * points.d + j] as number);
+        }
+      });
+      for (let l = 0; l < 6; l++) {
+        if (sizes[l] === 0) continue;
+        for (let j = 0; j < points.d; j++) {
+          c[l * points.d + j] = (sums[l * points.d + j] as number) / (sizes[l] as number);
+        }
+      }
+      const next = assign(points, c, 6).labels;
+      if (next.every((l, i) => l === labels[i])) break;
+      labels = next;
+    }
+    const fast = lloydBounded(points, init, 6, 200, 0);
+    expect(fast.iterations).toBeGreaterThan(2);
+    expect(Array.from(fast.labels)).toEqual(Array.from(labels));
+    fast.centroids.forEach((v, i) => expect(v).toBeCloseTo(c[i] as number, 12));
   });
 
   it("samples distinct sorted indices", () => {

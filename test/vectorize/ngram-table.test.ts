@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { NgramTable } from "../../src/vectorize/ngram-table.js";
+
+describe("interned n-gram table", () => {
+  it("gives unigrams their term id and longer n-grams dense ids after them", () => {
+    const t = new NgramTable(3, 1);
+    const ab = t.intern(0, 1);
+    expect(ab).toBe(3);
+    expect(t.intern(0, 1)).toBe(ab);
+    const abc = t.intern(ab, 2);
+    expect(abc).toBe(4);
+    expect(t.get(0, 1)).toBe(ab);
+    expect(t.get(1, 0)).toBe(-1);
+    expect(t.terms(abc)).toEqual([0, 1, 2]);
+    expect(t.text(abc, ["a", "b", "c"])).toBe("a b c");
+    expect(t.text(1, ["a", "b", "c"])).toBe("b");
+    expect(t.size).toBe(5);
+  });
+
+  it("keeps every pair through many growths", () => {
+    const t = new NgramTable(1000, 1);
+    const ids = new Map<string, number>();
+    for (let a = 0; a < 300; a++) {
+      for (let b = 0; b < 300; b += 7) ids.set(`${a},${b}`, t.intern(a, b));
+    }
+    expect(t.size).toBe(1000 + ids.size);
+    for (const [key, id] of ids) {
+      const [a, b] = key.split(",").map(Number) as [number, number];
+      expect(t.get(a, b)).toBe(id);
+      expect(t.terms(id)).toEqual([a, b]);
+    }
+    expect(new Set(ids.values()).size).toBe(ids.size);
+  });
+});
