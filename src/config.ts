@@ -94,6 +94,12 @@ const clusterSchema = z.strictObject({
     .min(100)
     .optional()
     .describe("restarts run on a sample of this many papers when there are more"),
+  lsaFeatures: z
+    .number()
+    .int()
+    .min(100)
+    .optional()
+    .describe("the SVD uses at most this many terms, the most frequent (default 32768)"),
   reduce: z
     .enum(["lsa", "none"])
     .optional()

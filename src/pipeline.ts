@@ -12,7 +12,7 @@ import { ingest } from "./ingest/index.js";
 import type { Paper } from "./ingest/types.js";
 import { writeCorpusFiles } from "./report/corpus-files.js";
 import { writeThemeFiles } from "./report/themes-files.js";
-import { defaultThreads, tokenizeCorpusParallel } from "./text/parallel.js";
+import { defaultThreads, tokenizeAndFit } from "./text/parallel.js";
 import { TEXT_DEFAULTS, tokenizeCorpus, type TextOptions } from "./text/tokenize.js";
 import { noTimer, type StageMarker } from "./util/timings.js";
 import { InputFileError, UserError } from "./util/errors.js";
@@ -105,6 +105,7 @@ export function themeSettings(
     ...(c.restarts !== undefined && { restarts: c.restarts }),
     ...(c.maxIterations !== undefined && { maxIterations: c.maxIterations }),
     ...(c.restartSample !== undefined && { restartSample: c.restartSample }),
+    ...(c.lsaFeatures !== undefined && { lsaFeatures: c.lsaFeatures }),
     ...(c.reduce && { reduce: c.reduce }),
     ...(c.dims !== undefined && { dims: c.dims }),
     ...(c.otherThreshold !== undefined && { otherThreshold: c.otherThreshold }),
@@ -153,10 +154,13 @@ export async function runThemes(
   settings: ThemeSettings,
   timer: StageMarker = noTimer,
 ): Promise<ThemesOutcome> {
-  const tokens = await tokenizeCorpusParallel(papers, settings.text, settings.threads);
-  timer.mark("tokenize");
-  const fitted = fitTransform(tokens, settings.vectorize);
-  timer.mark("vectorize");
+  const { tokens, fitted } = await tokenizeAndFit(
+    papers,
+    settings.text,
+    settings.vectorize,
+    settings.threads,
+  );
+  timer.mark("tokenize, vectorize");
   const display = displayOf(tokens);
   const result = clusterStage(
     papers,

@@ -55,7 +55,9 @@ export const CLUSTER_DEFAULTS: ClusterOptions = {
   reduce: "lsa",
   dims: "auto",
   lsaSample: 20_000,
-  lsaFeatures: Number(process.env.PT_LSA_FEATURES ?? 1e9),
+  // measured on the 143k arXiv file (bench/quality.js, 5 seeds): NMI 0.2906 mean with 2^15
+  // terms against 0.2833 with the whole bigram vocabulary (380k), in a fraction of the time
+  lsaFeatures: 32_768,
   powerIterations: 3,
   otherThreshold: 0.3,
   labelTerms: 10,

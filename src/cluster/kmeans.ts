@@ -297,13 +297,7 @@ export function kmeans(
     // restarts only choose the start: on a sample, fewer iterations suffice. Small corpora run
     // on ml-kmeans; large ones (sampled) on the bounded Lloyd below, which scales.
     const run = sampled
-      ? lloydBounded(
-          sample,
-          init,
-          k,
-          Math.min(o.maxIterations, Number(process.env.PT_RESTART_ITERS ?? 30)),
-          o.tolerance,
-        )
+      ? lloydBounded(sample, init, k, Math.min(o.maxIterations, 30), o.tolerance)
       : lloyd(rows, init, k, p.d, o);
     const { labels, inertia } = assign(sample, run.centroids, k);
     if (best === null || inertia < best.inertia) {

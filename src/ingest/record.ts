@@ -5,7 +5,9 @@ import type { Paper, ParseItem, SourceRef } from "./types.js";
 
 /** Collapses runs of white space (abstracts keep the source's hard line breaks otherwise). */
 export function cleanText(s: string): string {
-  return s.replace(/\s+/g, " ").trim();
+  // same result as replacing every /\s+/ run by one space, without rewriting the single
+  // spaces that make up most of a text
+  return s.replace(/\s{2,}|[^\S ]/g, " ").trim();
 }
 
 /** Normalised title for de-duplication: NFKC, lower case, letters and digits only. */

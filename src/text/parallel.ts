@@ -4,6 +4,18 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Paper } from "../ingest/types.js";
 import {
+  commonTerms,
+  countNgrams,
+  dfBounds,
+  fitFromCounts,
+  fitTransform,
+  mergeCounts,
+  unigramCounts,
+  type CountsMessage,
+  type Fitted,
+  type TfidfOptions,
+} from "../vectorize/tfidf.js";
+import {
   Analyzer,
   BOUNDARY,
   tokenizeCorpus,
@@ -12,11 +24,12 @@ import {
 } from "./tokenize.js";
 
 /**
- * The text stage on several threads. The papers are cut into contiguous chunks; the main
- * thread analyses the first while worker threads analyse the others, each with its own
- * analyzer; the workers' terms and surface counts are then merged into the main analyzer and
- * their documents' term ids remapped. Term ids differ with the thread count, but nothing
- * downstream depends on them (the vocabulary is sorted by text), so outputs do not.
+ * The text stage and n-gram counting on several threads. The papers are cut into contiguous
+ * chunks; the main thread works on the first while worker threads work on the others, each
+ * with its own analyzer; their terms, surface counts and n-gram counts are merged into the
+ * main thread's and their documents' term ids remapped. Term ids differ with the thread
+ * count, but nothing downstream depends on them (the vocabulary is sorted by text), so
+ * outputs do not.
  */
 
 /** Below this many papers a worker costs more than it saves. */
@@ -32,14 +45,6 @@ export interface TextChunk {
   texts: string[];
   /** paper i's fields are texts[start[i]] .. texts[start[i + 1] - 1] */
   start: Int32Array;
-}
-
-export interface ChunkResult {
-  terms: string[];
-  surfaces: { surfaces: string[]; terms: number[]; counts: number[] };
-  /** all documents' term ids, concatenated; document i is ids[ptr[i] .. ptr[i + 1]) */
-  ids: Int32Array;
-  ptr: Int32Array;
 }
 
 export function chunkTexts(papers: readonly Paper[], options: TextOptions): TextChunk {
@@ -87,49 +92,142 @@ export function workersAvailable(): boolean {
   return workerUrl.protocol === "file:" && existsSync(fileURLToPath(workerUrl));
 }
 
-function runWorker(options: TextOptions, chunk: TextChunk): Promise<ChunkResult> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(workerUrl, { workerData: { options } });
-    w.once("message", (r: ChunkResult) => {
-      resolve(r);
-      void w.terminate();
-    });
-    w.once("error", reject);
-    w.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`tokenizer worker exited with code ${code}`));
-    });
-    w.postMessage(chunk, [chunk.start.buffer as ArrayBuffer]);
-  });
+/** Round one's answer: the chunk's terms, surfaces and unigram counts (its own term ids). */
+export interface AnalyzedMessage {
+  terms: string[];
+  surfaces: { surfaces: string[]; terms: number[]; counts: number[] };
+  uniDf: Int32Array;
+  uniTf: Float64Array;
 }
 
-/** `tokenizeCorpus` on `threads` threads (the main one included); same outputs downstream. */
-export async function tokenizeCorpusParallel(
+/** Round two's request: which of the chunk's terms reach minDf, and what to count. */
+export interface CountRequest {
+  common: Uint8Array;
+  ngramRange: [number, number];
+  wantTf: boolean;
+}
+
+/** Round two's answer: the chunk's n-gram counts and its documents (its own term ids). */
+export interface CountedMessage {
+  counts: CountsMessage;
+  ids: Int32Array;
+  ptr: Int32Array;
+}
+
+/** A worker thread holding one chunk across the two rounds. */
+class ChunkWorker {
+  private readonly worker: Worker;
+  private readonly replies: ((m: unknown) => void)[] = [];
+  private failure: Error | null = null;
+  private readonly failed: ((e: Error) => void)[] = [];
+
+  constructor(options: TextOptions, chunk: TextChunk) {
+    this.worker = new Worker(workerUrl, { workerData: { options } });
+    this.worker.on("message", (m: unknown) => this.replies.shift()?.(m));
+    const fail = (e: Error): void => {
+      this.failure = e;
+      for (const f of this.failed.splice(0)) f(e);
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => {
+      if (code !== 0) fail(new Error(`tokenizer worker exited with code ${code}`));
+    });
+    this.worker.postMessage(chunk, [chunk.start.buffer as ArrayBuffer]);
+  }
+
+  private next<T>(): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.replies.push(resolve as (m: unknown) => void);
+      this.failed.push(reject);
+    });
+  }
+
+  analyzed(): Promise<AnalyzedMessage> {
+    return this.next<AnalyzedMessage>();
+  }
+
+  count(request: CountRequest): Promise<CountedMessage> {
+    const reply = this.next<CountedMessage>();
+    this.worker.postMessage(request, [request.common.buffer as ArrayBuffer]);
+    return reply.finally(() => void this.worker.terminate());
+  }
+
+  stop(): void {
+    void this.worker.terminate();
+  }
+}
+
+function docsOf(ids: Int32Array, ptr: Int32Array, out: Int32Array[] = []): Int32Array[] {
+  for (let i = 0; i + 1 < ptr.length; i++)
+    out.push(ids.subarray(ptr[i] as number, ptr[i + 1] as number));
+  return out;
+}
+
+/**
+ * The text stage and the n-gram counting of TF-IDF on `threads` threads (the main one
+ * included), then the fit. Round one: each thread analyses its chunk; the main thread merges
+ * the terms and decides which reach minDf. Round two: each thread counts its chunk's n-grams
+ * of those terms; the main thread merges the counts and fits. Outputs equal the single-thread
+ * `tokenizeCorpus` + `fitTransform` (a test checks), whatever the thread count.
+ */
+export async function tokenizeAndFit(
   papers: readonly Paper[],
-  options: Partial<TextOptions>,
+  textOptions: Partial<TextOptions>,
+  tfidfOptions: TfidfOptions,
   threads: number,
-): Promise<TokenDocs> {
+): Promise<{ tokens: TokenDocs; fitted: Fitted }> {
   const parts = Math.min(threads, Math.floor(papers.length / PARALLEL_MIN_PAPERS));
-  if (parts <= 1 || !workersAvailable()) return tokenizeCorpus(papers, options);
-  const a = new Analyzer(options);
+  if (parts <= 1 || !workersAvailable()) {
+    const tokens = tokenizeCorpus(papers, textOptions);
+    return { tokens, fitted: fitTransform(tokens, tfidfOptions) };
+  }
+  const { minCount } = dfBounds(tfidfOptions, papers.length);
+  const a = new Analyzer(textOptions);
   const size = Math.ceil(papers.length / parts);
   const chunks = Array.from({ length: parts }, (_, c) =>
     papers.slice(c * size, Math.min(papers.length, (c + 1) * size)),
   );
-  const pending = chunks.slice(1).map((c) => runWorker(a.options, chunkTexts(c, a.options)));
-  const mine = analyzeChunk(a, chunkTexts(chunks[0] ?? [], a.options));
-  const docs: Int32Array[] = [];
-  for (let i = 0; i + 1 < mine.ptr.length; i++) {
-    docs.push(mine.ids.subarray(mine.ptr[i] as number, mine.ptr[i + 1] as number));
+  const workers = chunks.slice(1).map((c) => new ChunkWorker(a.options, chunkTexts(c, a.options)));
+  try {
+    const round1 = workers.map((w) => w.analyzed());
+    const mine = analyzeChunk(a, chunkTexts(chunks[0] ?? [], a.options));
+    const docs = docsOf(mine.ids, mine.ptr);
+    const analyzed = await Promise.all(round1);
+    const maps = analyzed.map((r) => a.absorb(r.terms, r.surfaces));
+    const nTerms = a.terms.length;
+    const uni = unigramCounts(docs, nTerms);
+    analyzed.forEach((r, w) => {
+      const map = maps[w] as Int32Array;
+      for (let t = 0; t < map.length; t++) {
+        const g = map[t] as number;
+        uni.df[g] = (uni.df[g] as number) + (r.uniDf[t] as number);
+        uni.tf[g] = (uni.tf[g] as number) + (r.uniTf[t] as number);
+      }
+    });
+    const common = commonTerms(uni.df, minCount);
+    const wantTf = tfidfOptions.maxFeatures !== null;
+    const round2 = workers.map((w, i) =>
+      w.count({
+        common: Uint8Array.from(maps[i] as Int32Array, (g) => common[g] as number),
+        ngramRange: tfidfOptions.ngramRange,
+        wantTf,
+      }),
+    );
+    const counts = countNgrams(docs, nTerms, tfidfOptions.ngramRange, common, wantTf, uni);
+    const counted = await Promise.all(round2);
+    counted.forEach((r, w) => {
+      const map = maps[w] as Int32Array;
+      mergeCounts(counts, r.counts, map);
+      for (let j = 0; j < r.ids.length; j++) {
+        const t = r.ids[j] as number;
+        if (t >= 0) r.ids[j] = map[t] as number;
+      }
+      docsOf(r.ids, r.ptr, docs);
+    });
+    const tokens = { terms: a.terms, display: a.displayForms(), docs };
+    return { tokens, fitted: fitFromCounts(a.terms, counts, tfidfOptions, papers.length) };
+  } finally {
+    for (const w of workers) w.stop();
   }
-  for (const r of await Promise.all(pending)) {
-    const map = a.absorb(r.terms, r.surfaces);
-    for (let j = 0; j < r.ids.length; j++) {
-      const t = r.ids[j] as number;
-      if (t >= 0) r.ids[j] = map[t] as number;
-    }
-    for (let i = 0; i + 1 < r.ptr.length; i++) {
-      docs.push(r.ids.subarray(r.ptr[i] as number, r.ptr[i + 1] as number));
-    }
-  }
-  return { terms: a.terms, display: a.displayForms(), docs };
 }

@@ -1,6 +1,7 @@
 import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
 import tokenizers from "natural/lib/natural/tokenizers/regexp_tokenizer.js";
 import type { Paper } from "../ingest/types.js";
+import { hashOf, scanText, TokenTable } from "./scan.js";
 import { buildStopwords } from "./stopwords.js";
 
 /**
@@ -67,7 +68,7 @@ export class Analyzer {
   private readonly surfaces: string[] = [];
   private readonly termId = new Map<string, number>();
   readonly terms: string[] = [];
-  private readonly rawId = new Map<string, number>();
+  private readonly raw = new TokenTable();
   private readonly rawSurface: number[] = [];
   private readonly rawTerm: number[] = [];
   private readonly rawCount: number[] = [];
@@ -116,16 +117,13 @@ export class Analyzer {
   }
 
   /**
-   * The term id of a raw token as the tokenizer returned it. Memoised on the raw token, so a
-   * repeated word costs one map lookup (no cleaning, no stemming); counts per raw token are
-   * folded into surface counts when display forms are asked for.
+   * The term id of an interned raw token (a word as it appears in the text). The first time
+   * a raw token is seen it is cleaned, stemmed and registered; afterwards it costs an array
+   * read. Counts per raw token are folded into surface counts when display forms are asked for.
    */
-  private term(raw: string): number {
-    let rid = this.rawId.get(raw);
-    if (rid === undefined) {
-      rid = this.rawSurface.length;
-      this.rawId.set(raw, rid);
-      const sid = this.surface(clean(raw));
+  private termOfRaw(rid: number): number {
+    if (rid === this.rawSurface.length) {
+      const sid = this.surface(clean(this.raw.words[rid] as string));
       this.rawSurface.push(sid);
       this.rawTerm.push(this.surfaceTerm[sid] as number);
       this.rawCount.push(0);
@@ -151,12 +149,36 @@ export class Analyzer {
     return { surfaces: this.surfaces, terms: this.surfaceTerm, counts: this.surfaceCount };
   }
 
-  /** Term ids of a text, with boundaries between sentences. */
+  /** Term ids of a text, with boundaries between sentences (the scanner: the hot path). */
   analyze(text: string, out: number[] = []): number[] {
+    let before = out.length;
+    scanText(
+      text,
+      this.raw,
+      (rid) => {
+        const t = this.termOfRaw(rid);
+        if (t >= 0) out.push(t);
+      },
+      () => {
+        if (out.length > before) {
+          out.push(BOUNDARY);
+          before = out.length;
+        }
+      },
+    );
+    if (out.length > before) out.push(BOUNDARY);
+    return out;
+  }
+
+  /**
+   * `analyze` by natural's RegexpTokenizer, sentence by sentence: the reference the scanner
+   * is tested against (same ids, same counts).
+   */
+  analyzeWithNatural(text: string, out: number[] = []): number[] {
     for (const sentence of text.split(SENTENCE_END)) {
       const before = out.length;
       for (const w of this.words.tokenize(sentence) ?? []) {
-        const t = this.term(w);
+        const t = this.termOfRaw(this.raw.intern(w, 0, w.length, hashOf(w)));
         if (t >= 0) out.push(t);
       }
       if (out.length > before) out.push(BOUNDARY);

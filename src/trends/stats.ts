@@ -34,6 +34,8 @@ export interface FisherResult {
   twoSided: number;
 }
 
+let scratch = new Float64Array(1024);
+
 /**
  * Fisher's exact test of x1 / n1 (recent) against x0 / n0 (baseline): with the margins fixed,
  * x1 is hypergeometric (N = n1 + n0 papers, K = x1 + x0 in the theme, n1 drawn).
@@ -44,23 +46,28 @@ export function fisher(x1: number, n1: number, x0: number, n0: number): FisherRe
   const lo = Math.max(0, n1 - (N - K));
   const hi = Math.min(K, n1);
   if (hi <= lo) return { up: 1, down: 1, twoSided: 1 };
-  const base = lnChoose(N, n1);
-  const logp: number[] = [];
-  let max = -Infinity;
-  for (let k = lo; k <= hi; k++) {
-    const v = lnChoose(K, k) + lnChoose(N - K, n1 - k) - base;
-    logp.push(v);
+  // ln P(X = k) by the ratio P(k + 1) / P(k) = (K − k)(n1 − k) / ((k + 1)(N − K − n1 + k + 1)):
+  // one logarithm per step instead of six log-gammas (the support can be thousands wide)
+  const size = hi - lo + 1;
+  if (scratch.length < size) scratch = new Float64Array(size * 2);
+  const logp = scratch;
+  let v = lnChoose(K, lo) + lnChoose(N - K, n1 - lo) - lnChoose(N, n1);
+  let max = v;
+  logp[0] = v;
+  for (let k = lo; k < hi; k++) {
+    v += Math.log(((K - k) * (n1 - k)) / ((k + 1) * (N - K - n1 + k + 1)));
+    logp[k - lo + 1] = v;
     if (v > max) max = v;
   }
   let total = 0;
   let up = 0;
   let down = 0;
-  logp.forEach((v, i) => {
-    const p = Math.exp(v - max);
+  for (let i = 0; i < size; i++) {
+    const p = Math.exp((logp[i] as number) - max);
     total += p;
     if (lo + i >= x1) up += p;
     if (lo + i <= x1) down += p;
-  });
+  }
   const u = Math.min(1, up / total);
   const d = Math.min(1, down / total);
   return { up: u, down: d, twoSided: Math.min(1, 2 * Math.min(u, d)) };

@@ -87,47 +87,72 @@ export interface Fitted extends Vectorized {
   model: TfidfModel;
 }
 
-/** Fits the vocabulary and idf, and returns the model with the fitted documents' matrix. */
-export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): Fitted {
-  const o: TfidfOptions = { ...TFIDF_DEFAULTS, ...options };
-  checkOptions(o);
-  const nDocs = tokens.docs.length;
-  if (nDocs === 0) throw new UserError(msg.emptyCorpus());
-  const [lo, hi] = o.ngramRange;
-
+/** minDf and maxDf as document counts. */
+export function dfBounds(o: TfidfOptions, nDocs: number): { minCount: number; maxCount: number } {
   const maxCount = o.maxDf <= 1 ? o.maxDf * nDocs : o.maxDf;
   const minCount = o.minDf < 1 ? o.minDf * nDocs : o.minDf;
   if (maxCount < minCount) throw new UserError(msg.maxDfBelowMinDf());
+  return { minCount, maxCount };
+}
 
-  // first pass: each term's document frequency. An n-gram occurs in no more documents than
-  // any of its words, so n-grams with a word below minDf are never counted: the second pass
-  // interns far fewer of them, and the vocabulary is the same.
-  const nTerms = tokens.terms.length;
-  const docs = tokens.docs;
-  const uniDf = new Int32Array(nTerms);
-  const uniLast = new Int32Array(nTerms).fill(-1);
-  const wantTf = o.maxFeatures !== null;
-  let tf = new Float64Array(wantTf ? nTerms * 8 : 0);
-  for (let d = 0; d < nDocs; d++) {
+/** Each term's document frequency (and total count) over documents of term ids. */
+export function unigramCounts(
+  docs: readonly Int32Array[],
+  nTerms: number,
+): { df: Int32Array; tf: Float64Array } {
+  const df = new Int32Array(nTerms);
+  const tf = new Float64Array(nTerms);
+  const last = new Int32Array(nTerms).fill(-1);
+  for (let d = 0; d < docs.length; d++) {
     const doc = docs[d] as Int32Array;
     for (let i = 0; i < doc.length; i++) {
       const id = doc[i] as number;
       if (id === BOUNDARY) continue;
-      if (uniLast[id] !== d) {
-        uniLast[id] = d;
-        uniDf[id] = (uniDf[id] as number) + 1;
+      tf[id] = (tf[id] as number) + 1;
+      if (last[id] !== d) {
+        last[id] = d;
+        df[id] = (df[id] as number) + 1;
       }
-      if (wantTf && lo <= 1) tf[id] = (tf[id] as number) + 1;
     }
   }
-  const common = new Uint8Array(nTerms);
-  for (let t = 0; t < nTerms; t++) common[t] = (uniDf[t] as number) >= minCount ? 1 : 0;
+  return { df, tf };
+}
 
-  // second pass: document frequency (and, for maxFeatures, total count) of the longer
-  // n-grams, on interned ids; a longer n-gram's counts sit in its table slot. Each document
-  // is also kept as its distinct candidate ids with counts, so that the matrix needs no
-  // second round of hashing once the vocabulary is known.
+/**
+ * The n-gram counts of a set of documents: unigram counts by term id, longer n-grams in an
+ * interned table (document frequency in field 2 of each slot), and each document as its
+ * distinct candidate n-gram ids with their counts, so that the matrix needs no second round
+ * of hashing once the vocabulary is known. A chunk counted on a worker thread has its own
+ * term ids; `mergeCounts` maps it into the main thread's.
+ */
+export interface NgramCounts {
+  table: NgramTable;
+  uniDf: Int32Array;
+  uniTf: Float64Array;
+  /** total count of each longer n-gram, by slot (only when maxFeatures needs it) */
+  slotTf: Float64Array | null;
+  rowPtr: Int32Array;
+  rowIds: Int32Array;
+  rowCounts: Int32Array;
+}
+
+/**
+ * Counts the n-grams of lo..hi words (never across a BOUNDARY). An n-gram occurs in no more
+ * documents than any of its words, so with `common` (1 = the term reaches minDf) n-grams with
+ * a rarer word are never interned: the table is far smaller, and the vocabulary the same.
+ */
+export function countNgrams(
+  docs: readonly Int32Array[],
+  nTerms: number,
+  ngramRange: [number, number],
+  common: Uint8Array | null,
+  wantTf: boolean,
+  uni: { df: Int32Array; tf: Float64Array } = unigramCounts(docs, nTerms),
+): NgramCounts {
+  const [lo, hi] = ngramRange;
+  const nDocs = docs.length;
   const table = new NgramTable(nTerms, nTerms * 4);
+  let slotTf: Float64Array | null = wantTf ? new Float64Array(nTerms * 4) : null;
   const rowPtr = new Int32Array(nDocs + 1);
   let rowIds = new Int32Array(Math.max(1024, nDocs * 64));
   let rowCounts = new Int32Array(rowIds.length);
@@ -140,11 +165,11 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
     if (occ.length < n * hi) occ = new Int32Array(n * hi * 2);
     for (let i = 0; i < n; i++) {
       let id = doc[i] as number;
-      if (id === BOUNDARY || common[id] === 0) continue;
+      if (id === BOUNDARY || (common !== null && common[id] === 0)) continue;
       if (lo <= 1) occ[nOcc++] = id;
       for (let len = 2; len <= hi && i + len <= n; len++) {
         const t = doc[i + len - 1] as number;
-        if (t === BOUNDARY || common[t] === 0) break;
+        if (t === BOUNDARY || (common !== null && common[t] === 0)) break;
         id = table.intern(id, t);
         if (len < lo) continue;
         occ[nOcc++] = id;
@@ -155,13 +180,14 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
           e[at + 3] = d + 1;
           e[at + 2] = (e[at + 2] as number) + 1;
         }
-        if (wantTf) {
-          if (id >= tf.length) {
-            const grown = new Float64Array(Math.max(tf.length * 2, id + 1));
-            grown.set(tf);
-            tf = grown;
+        if (slotTf !== null) {
+          const slot = id - nTerms;
+          if (slot >= slotTf.length) {
+            const grown = new Float64Array(Math.max(slotTf.length * 2, slot + 1));
+            grown.set(slotTf);
+            slotTf = grown;
           }
-          tf[id] = (tf[id] as number) + 1;
+          slotTf[slot] = (slotTf[slot] as number) + 1;
         }
       }
     }
@@ -187,6 +213,131 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
     }
     rowPtr[d + 1] = nRow;
   }
+  return {
+    table,
+    uniDf: uni.df,
+    uniTf: uni.tf,
+    slotTf,
+    rowPtr,
+    rowIds: rowIds.slice(0, nRow),
+    rowCounts: rowCounts.slice(0, nRow),
+  };
+}
+
+/** What a worker thread's counts travel as (typed arrays only). */
+export interface CountsMessage {
+  nTerms: number;
+  nSlots: number;
+  /** per slot: prefix, last term, document frequency, (unused) */
+  entries: Int32Array;
+  slotTf: Float64Array | null;
+  rowPtr: Int32Array;
+  rowIds: Int32Array;
+  rowCounts: Int32Array;
+}
+
+export function countsMessage(c: NgramCounts): CountsMessage {
+  const nSlots = c.table.size - c.table.nTerms;
+  return {
+    nTerms: c.table.nTerms,
+    nSlots,
+    entries: c.table.entries.slice(0, nSlots * STRIDE),
+    slotTf: c.slotTf ? c.slotTf.slice(0, nSlots) : null,
+    rowPtr: c.rowPtr,
+    rowIds: c.rowIds,
+    rowCounts: c.rowCounts,
+  };
+}
+
+/**
+ * Adds a chunk's counts (its term ids mapped by `termMap`) into `into`, whose documents come
+ * first: n-grams interned in slot order (a prefix always precedes its extensions), document
+ * frequencies added, rows appended with their ids mapped. Unigram counts are merged by the
+ * caller (who knows every chunk's terms).
+ */
+export function mergeCounts(into: NgramCounts, part: CountsMessage, termMap: Int32Array): void {
+  const t = into.table;
+  const slotMap = new Int32Array(part.nSlots);
+  const e = part.entries;
+  const local = part.nTerms;
+  const mapId = (id: number): number =>
+    id < local ? (termMap[id] as number) : (slotMap[id - local] as number);
+  for (let s = 0; s < part.nSlots; s++) {
+    const o = s * STRIDE;
+    const gid = t.intern(mapId(e[o] as number), termMap[e[o + 1] as number] as number);
+    slotMap[s] = gid;
+    const at = (gid - t.nTerms) * STRIDE + 2;
+    t.entries[at] = (t.entries[at] as number) + (e[o + 2] as number);
+    if (into.slotTf !== null && part.slotTf !== null) {
+      const slot = gid - t.nTerms;
+      if (slot >= into.slotTf.length) {
+        const grown = new Float64Array(Math.max(into.slotTf.length * 2, slot + 1));
+        grown.set(into.slotTf);
+        into.slotTf = grown;
+      }
+      into.slotTf[slot] = (into.slotTf[slot] as number) + (part.slotTf[s] as number);
+    }
+  }
+  const before = into.rowIds.length;
+  const rowIds = new Int32Array(before + part.rowIds.length);
+  rowIds.set(into.rowIds);
+  for (let p = 0; p < part.rowIds.length; p++) rowIds[before + p] = mapId(part.rowIds[p] as number);
+  const rowCounts = new Int32Array(rowIds.length);
+  rowCounts.set(into.rowCounts);
+  rowCounts.set(part.rowCounts, before);
+  const nBefore = into.rowPtr.length - 1;
+  const rowPtr = new Int32Array(nBefore + part.rowPtr.length);
+  rowPtr.set(into.rowPtr);
+  for (let d = 1; d < part.rowPtr.length; d++) {
+    rowPtr[nBefore + d] = before + (part.rowPtr[d] as number);
+  }
+  into.rowIds = rowIds;
+  into.rowCounts = rowCounts;
+  into.rowPtr = rowPtr;
+}
+
+/** Fits the vocabulary and idf, and returns the model with the fitted documents' matrix. */
+export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): Fitted {
+  const o: TfidfOptions = { ...TFIDF_DEFAULTS, ...options };
+  checkOptions(o);
+  const nDocs = tokens.docs.length;
+  if (nDocs === 0) throw new UserError(msg.emptyCorpus());
+  const { minCount } = dfBounds(o, nDocs);
+  const nTerms = tokens.terms.length;
+  const uni = unigramCounts(tokens.docs, nTerms);
+  const common = commonTerms(uni.df, minCount);
+  const counts = countNgrams(
+    tokens.docs,
+    nTerms,
+    o.ngramRange,
+    common,
+    o.maxFeatures !== null,
+    uni,
+  );
+  return fitFromCounts(tokens.terms, counts, o, nDocs);
+}
+
+/** 1 for the terms that reach minDf (only their n-grams can). */
+export function commonTerms(df: Int32Array, minCount: number): Uint8Array {
+  const common = new Uint8Array(df.length);
+  for (let t = 0; t < df.length; t++) common[t] = (df[t] as number) >= minCount ? 1 : 0;
+  return common;
+}
+
+/** The vocabulary, idf and fitted matrix from counted n-grams. */
+export function fitFromCounts(
+  terms: readonly string[],
+  counts: NgramCounts,
+  options: TfidfOptions,
+  nDocs: number,
+): Fitted {
+  const o = options;
+  checkOptions(o);
+  if (nDocs === 0) throw new UserError(msg.emptyCorpus());
+  const [lo] = o.ngramRange;
+  const { minCount, maxCount } = dfBounds(o, nDocs);
+  const { table, uniDf, uniTf, slotTf } = counts;
+  const nTerms = table.nTerms;
   const nIds = table.size;
   const entries = table.entries;
   const df = (id: number): number =>
@@ -195,36 +346,44 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
         ? (uniDf[id] as number)
         : 0
       : (entries[(id - nTerms) * STRIDE + 2] as number);
+  const tf = (id: number): number =>
+    id < nTerms ? (lo <= 1 ? (uniTf[id] as number) : 0) : (slotTf?.[id - nTerms] ?? 0);
   let kept: number[] = [];
   for (let s = 0; s < nIds; s++) {
     const f = df(s);
     if (f >= minCount && f <= maxCount) kept.push(s);
   }
-  const strings = new Map<number, string>();
-  const str = (s: number): string => {
-    let v = strings.get(s);
+  // vocabulary order: the n-grams' texts sorted by UTF-16 code units (the default string
+  // sort, run natively on an array of strings rather than through a comparator)
+  const textOf = new Map<number, string>();
+  const str = (id: number): string => {
+    let v = textOf.get(id);
     if (v === undefined) {
-      v = table.text(s, tokens.terms);
-      strings.set(s, v);
+      v = table.text(id, terms);
+      textOf.set(id, v);
     }
     return v;
   };
-  const byString = (a: number, b: number): number => {
-    const x = str(a);
-    const y = str(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+  const sortByText = (ids: number[]): number[] => {
+    const idOf = new Map<string, number>();
+    const texts = ids.map((id) => {
+      const t = str(id);
+      idOf.set(t, id);
+      return t;
+    });
+    return texts.sort().map((t) => idOf.get(t) as number);
   };
   if (o.maxFeatures !== null && kept.length > o.maxFeatures) {
-    kept.sort(byString);
+    kept = sortByText(kept);
     // most frequent first; ties keep vocabulary order (a stable sort)
     kept = kept
       .map((s, i) => [s, i] as const)
-      .sort((a, b) => (tf[b[0]] ?? 0) - (tf[a[0]] ?? 0) || a[1] - b[1])
+      .sort((a, b) => tf(b[0]) - tf(a[0]) || a[1] - b[1])
       .slice(0, o.maxFeatures)
       .map(([s]) => s);
   }
   if (kept.length === 0) throw new UserError(msg.noTermsRemain(nDocs, o.minDf, o.maxDf));
-  kept.sort(byString);
+  kept = sortByText(kept);
 
   const vocabulary = kept.map(str);
   const dfs = kept.map(df);
@@ -240,10 +399,9 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
     df: dfs,
     idf,
   };
-
   const colOf = new Int32Array(nIds).fill(-1);
   kept.forEach((id, col) => (colOf[id] = col));
-  const rows = { ptr: rowPtr, ids: rowIds.subarray(0, nRow), counts: rowCounts.subarray(0, nRow) };
+  const rows = { ptr: counts.rowPtr, ids: counts.rowIds, counts: counts.rowCounts };
   return { model, ...fromIdRows(model, rows, colOf) };
 }
 

@@ -30,3 +30,43 @@ describe("text stage", () => {
     expect(show(a, a.analyze("We propose contrastive learning"))).toBe("propose contrastive |");
   });
 });
+
+describe("the scanner agrees with natural's RegexpTokenizer", () => {
+  const edge = [
+    "Self-Play Fine-Tuning (SPIN) works. It's GPT-4's turn; e.g. 3.5 vs. 4?! Yes:no",
+    "Line one\n\nLine two\n \t\nthree.\nfour\r\n\r\nfive",
+    "naïve café — Größe, 深度学习 and 𝒳-ray (math: 𝑥) ‘quoted’ don’t self–play x-- -y a-'b",
+    "end with punctuation.",
+    "trailing joiner- and 'leading' and double--hyphen and o’’clock",
+    ". ; : ! ? \n\n",
+    "",
+  ];
+
+  it("on edge cases", () => {
+    for (const text of edge) {
+      const a = new Analyzer();
+      const b = new Analyzer();
+      expect(a.analyze(text)).toEqual(b.analyzeWithNatural(text));
+      expect(a.terms).toEqual(b.terms);
+      expect(a.displayForms()).toEqual(b.displayForms());
+    }
+  });
+
+  it("on every title and abstract of the bundled Hugging Face archive", async () => {
+    const { ingest } = await import("../../src/ingest/index.js");
+    const { papers } = await ingest([{ path: "data/hf-daily-papers.jsonl.gz" }]);
+    const a = new Analyzer();
+    const b = new Analyzer();
+    const differ: string[] = [];
+    for (const p of papers) {
+      for (const text of [p.title, p.abstract]) {
+        const x = a.analyze(text);
+        const y = b.analyzeWithNatural(text);
+        if (x.length !== y.length || x.some((v, i) => v !== y[i])) differ.push(text);
+      }
+    }
+    expect(differ.slice(0, 3)).toEqual([]);
+    expect(a.terms).toEqual(b.terms);
+    expect(a.displayForms()).toEqual(b.displayForms());
+  }, 60_000);
+});
