@@ -35,7 +35,6 @@ import { VERSION } from "./version.js";
 import type { Preset } from "./charts/specs.js";
 import type { TokenDocs } from "./text/tokenize.js";
 import {
-  fitTransform,
   TFIDF_DEFAULTS,
   transform,
   type TfidfModel,
