@@ -161,7 +161,7 @@ export async function runThemes(
   );
   timer.mark("tokenize, vectorize");
   const display = displayOf(tokens);
-  const result = clusterStage(
+  const result = await clusterStage(
     papers,
     tokens,
     fitted,
@@ -170,6 +170,7 @@ export async function runThemes(
     settings.seed,
     settings.labels !== undefined ? labelField(settings.labels) : undefined,
     timer,
+    settings.threads,
   );
   return { result, model: fitted.model, settings, matrix: fitted.matrix, display };
 }

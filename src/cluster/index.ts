@@ -3,6 +3,7 @@ import { msg } from "../messages.js";
 import type { TextOptions, TokenDocs } from "../text/tokenize.js";
 import { UserError } from "../util/errors.js";
 import { createRng, type Rng } from "../util/rng.js";
+import { openKernels, type Kernels } from "../util/kernels.js";
 import { noTimer, type StageMarker } from "../util/timings.js";
 import type { Csr } from "../vectorize/sparse.js";
 import type { Fitted } from "../vectorize/tfidf.js";
@@ -128,13 +129,14 @@ export type ReportThemes = Pick<
   "themes" | "k" | "quality" | "other" | "theme" | "map" | "warnings"
 >;
 
-function embed(
+async function embed(
   matrix: Csr,
   o: ClusterOptions,
   rng: Rng,
-): { points: Points; explained: number | null; dims: number } {
+  kernels: Kernels,
+): Promise<{ points: Points; explained: number | null; dims: number }> {
   if (o.reduce === "lsa") {
-    const r = lsa(
+    const r = await lsa(
       matrix,
       {
         dims: resolveDims(o.dims, matrix.nRows),
@@ -143,6 +145,7 @@ function embed(
         powerIterations: o.powerIterations,
       },
       rng,
+      kernels,
     );
     normalizeRows(r.embedding, matrix.nRows, r.dims);
     return {
@@ -205,7 +208,7 @@ function nameFor(labels: LabelTerm[], taken: Set<string>): string {
   return name;
 }
 
-export function clusterStage(
+export async function clusterStage(
   papers: readonly Paper[],
   tokens: TokenDocs,
   fitted: Fitted,
@@ -214,14 +217,22 @@ export function clusterStage(
   seed: number,
   labelOf?: { field: string; of: LabelOf },
   timer: StageMarker = noTimer,
-): ClusterResult {
+  threads = 1,
+): Promise<ClusterResult> {
   const o: ClusterOptions = { ...CLUSTER_DEFAULTS, ...options };
   const n = papers.length;
   const warnings: string[] = [];
   if (n === 0) throw new UserError(msg.emptyCorpus());
   const guided = o.themes;
   const rng = createRng(seed);
-  const { points, explained, dims } = embed(fitted.matrix, o, createRng(rng.seed()));
+  const kernels = openKernels(threads);
+  let embedded;
+  try {
+    embedded = await embed(fitted.matrix, o, createRng(rng.seed()), kernels);
+  } finally {
+    kernels.close();
+  }
+  const { points, explained, dims } = embedded;
   timer.mark("lsa");
 
   // guided anchors

@@ -1,10 +1,23 @@
 /** Small dense linear algebra on row-major Float64Arrays (no dependencies, deterministic). */
 
-/** G = Aᵀ A for A (n × k, row-major): k × k. Four rows of A per pass over G. */
+/** Rows per Gram block: sums are always taken over these blocks, in order, on any thread. */
+export const GRAM_BLOCK = 8192;
+
+/** G = Aᵀ A for A (n × k, row-major): k × k, summed over fixed blocks of rows. */
 export function gram(a: Float64Array, n: number, k: number): Float64Array {
   const g = new Float64Array(k * k);
-  let r = 0;
-  for (; r + 3 < n; r += 4) {
+  for (let from = 0; from < n; from += GRAM_BLOCK) {
+    const part = gramRows(a, k, from, Math.min(n, from + GRAM_BLOCK));
+    for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + (part[i] as number);
+  }
+  return g;
+}
+
+/** Aᵀ A over rows [from, to) of A. Four rows of A per pass over G. */
+export function gramRows(a: Float64Array, k: number, from: number, to: number): Float64Array {
+  const g = new Float64Array(k * k);
+  let r = from;
+  for (; r + 3 < to; r += 4) {
     const o0 = r * k;
     const o1 = o0 + k;
     const o2 = o1 + k;
@@ -26,7 +39,7 @@ export function gram(a: Float64Array, n: number, k: number): Float64Array {
       }
     }
   }
-  for (; r < n; r++) {
+  for (; r < to; r++) {
     const o = r * k;
     for (let i = 0; i < k; i++) {
       const v = a[o + i] as number;
@@ -39,7 +52,7 @@ export function gram(a: Float64Array, n: number, k: number): Float64Array {
   return g;
 }
 
-/** C = A · B, A (n × k), B (k × m): n × m. Four columns of A per pass over a row of C. */
+/** C = A · B, A (n × k), B (k × m): n × m. */
 export function matmul(
   a: Float64Array,
   n: number,
@@ -48,7 +61,21 @@ export function matmul(
   m: number,
 ): Float64Array {
   const c = new Float64Array(n * m);
-  for (let r = 0; r < n; r++) {
+  matmulRows(a, k, b, m, c, 0, n);
+  return c;
+}
+
+/** Rows [from, to) of C = A · B into c. Four columns of A per pass over a row of C. */
+export function matmulRows(
+  a: Float64Array,
+  k: number,
+  b: Float64Array,
+  m: number,
+  c: Float64Array,
+  from: number,
+  to: number,
+): void {
+  for (let r = from; r < to; r++) {
     const ao = r * k;
     const co = r * m;
     let i = 0;
@@ -76,7 +103,6 @@ export function matmul(
       for (let j = 0; j < m; j++) c[co + j] = (c[co + j] as number) + v * (b[bo + j] as number);
     }
   }
-  return c;
 }
 
 /**
@@ -150,7 +176,12 @@ export function symmetricEigen(
  * eigen-decomposition of AᵀA; directions with negligible energy are dropped (zero columns).
  */
 export function orthonormalize(a: Float64Array, n: number, k: number): Float64Array {
-  const { values, vectors } = symmetricEigen(gram(a, n, k), k);
+  return matmul(a, n, k, orthonormalizer(gram(a, n, k), k), k);
+}
+
+/** U · Λ^(-1/2) from AᵀA (k × k): A times it is orthonormal. */
+export function orthonormalizer(g: Float64Array, k: number): Float64Array {
+  const { values, vectors } = symmetricEigen(g, k);
   const top = values[0] ?? 0;
   const w = new Float64Array(k * k);
   for (let j = 0; j < k; j++) {
@@ -159,7 +190,7 @@ export function orthonormalize(a: Float64Array, n: number, k: number): Float64Ar
     const s = 1 / Math.sqrt(l);
     for (let i = 0; i < k; i++) w[i * k + j] = (vectors[i * k + j] as number) * s;
   }
-  return matmul(a, n, k, w, k);
+  return w;
 }
 
 /** Scales each row of A (n × k) to unit length (zero rows stay zero). */

@@ -1,7 +1,8 @@
 import type { Rng } from "../util/rng.js";
 import { csrSelectRows, csrTimesDense, csrTranspose, type Csr } from "../vectorize/sparse.js";
 import { sampleIndices } from "./kmeans.js";
-import { gram, matmul, orthonormalize, symmetricEigen } from "./linalg.js";
+import { serialKernels, type Kernels } from "../util/kernels.js";
+import { orthonormalizer, symmetricEigen } from "./linalg.js";
 
 /**
  * Latent semantic analysis: a rank-d truncated SVD of the TF-IDF matrix by the randomized
@@ -40,25 +41,28 @@ export const LSA_DEFAULTS: LsaOptions = {
 };
 
 /** Right singular vectors V (nCols × d, row-major) and singular values of x. */
-export function lsaFit(
+export async function lsaFit(
   x: Csr,
   o: LsaOptions,
   rng: Rng,
-): { components: Float64Array; d: number; singularValues: number[]; explained: number } {
+  kernels: Kernels = serialKernels,
+): Promise<{ components: Float64Array; d: number; singularValues: number[]; explained: number }> {
   const d = Math.max(1, Math.min(o.dims, x.nRows - 1, x.nCols - 1));
   const l = Math.min(d + o.oversample, x.nRows, x.nCols);
   const omega = new Float64Array(x.nCols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
   const xt = csrTranspose(x);
-  let q = orthonormalize(csrTimesDense(x, omega, l), x.nRows, l);
+  const orth = async (a: Float64Array): Promise<Float64Array> =>
+    kernels.matmul(a, x.nRows, l, orthonormalizer(await kernels.gram(a, x.nRows, l), l), l);
+  let q = await orth(await kernels.csrTimesDense(x, omega, l));
   // subspace iteration on X·Xᵀ: Q ← orth(X (Xᵀ Q)). Only the row side is orthonormalised:
   // the column side has nCols rows (the vocabulary) and would cost nCols·l² per step.
   for (let it = 0; it < o.powerIterations; it++) {
-    q = orthonormalize(csrTimesDense(x, csrTimesDense(xt, q, l), l), x.nRows, l);
+    q = await orth(await kernels.csrTimesDense(x, await kernels.csrTimesDense(xt, q, l), l));
   }
   // B = Qᵀ X (l × nCols); with Bᵀ = XᵀQ, B Bᵀ = U_B Σ² U_Bᵀ and V = Bᵀ U_B Σ⁻¹
-  const bt = csrTimesDense(xt, q, l);
-  const bbt = gram(bt, x.nCols, l);
+  const bt = await kernels.csrTimesDense(xt, q, l);
+  const bbt = await kernels.gram(bt, x.nCols, l);
   const { values, vectors } = symmetricEigen(bbt, l);
   const w = new Float64Array(l * d);
   const singularValues: number[] = [];
@@ -68,7 +72,7 @@ export function lsaFit(
     const inv = s > 0 ? 1 / s : 0;
     for (let i = 0; i < l; i++) w[i * d + j] = (vectors[i * l + j] as number) * inv;
   }
-  const components = matmul(bt, x.nCols, l, w, d);
+  const components = await kernels.matmul(bt, x.nCols, l, w, d);
   let total = 0;
   for (let p = 0; p < x.data.length; p++) total += (x.data[p] as number) ** 2;
   const captured = singularValues.reduce((a, s) => a + s * s, 0);
@@ -119,15 +123,20 @@ function activeColumns(x: Csr, maxCols: number): { sub: Csr; cols: Int32Array; c
   };
 }
 
-export function lsa(x: Csr, options: Partial<LsaOptions>, rng: Rng): LsaResult {
+export async function lsa(
+  x: Csr,
+  options: Partial<LsaOptions>,
+  rng: Rng,
+  kernels: Kernels = serialKernels,
+): Promise<LsaResult> {
   const o: LsaOptions = { ...LSA_DEFAULTS, ...options };
   const rows = sampleIndices(x.nRows, o.sample, rng);
   const fitOn = rows.length < x.nRows ? csrSelectRows(x, rows) : x;
   const { sub, colOf } = activeColumns(fitOn, o.maxFeatures);
-  const fit = lsaFit(sub, o, rng);
+  const fit = await lsaFit(sub, o, rng, kernels);
   return {
     dims: fit.d,
-    embedding: csrTimesDense(x, Float32Array.from(fit.components), fit.d, colOf),
+    embedding: await kernels.csrTimesDense(x, Float32Array.from(fit.components), fit.d, colOf),
     singularValues: fit.singularValues,
     explained: fit.explained,
     fittedOn: fitOn.nRows,

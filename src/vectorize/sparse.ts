@@ -108,11 +108,28 @@ export function csrTimesDense(
   colOf: Int32Array | null = null,
 ): Float64Array {
   const y = new Float64Array(m.nRows * k);
+  csrTimesDenseRows(m, w, k, colOf, y, 0, m.nRows);
+  return y;
+}
+
+/** Rows [from, to) of X · W into y (see csrTimesDense). */
+export function csrTimesDenseRows(
+  m: Csr,
+  w: Float32Array | Float64Array,
+  k: number,
+  colOf: Int32Array | null,
+  y: Float64Array,
+  from: number,
+  to: number,
+): void {
   const acc = new Float64Array(k);
-  const longest = maxRowLength(m);
+  let longest = 0;
+  for (let r = from; r < to; r++) {
+    longest = Math.max(longest, (m.indptr[r + 1] as number) - (m.indptr[r] as number));
+  }
   const sc = new Int32Array(longest);
   const sv = new Float64Array(longest);
-  for (let r = 0; r < m.nRows; r++) {
+  for (let r = from; r < to; r++) {
     acc.fill(0);
     gatherRow(
       m.indices,
@@ -128,7 +145,6 @@ export function csrTimesDense(
     );
     y.set(acc, r * k);
   }
-  return y;
 }
 
 /** Xᵀ as a matrix of its own (nCols × nRows), by a counting sort of the entries. */

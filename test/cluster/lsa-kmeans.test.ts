@@ -57,19 +57,19 @@ function blobs(k: number, per: number, d: number, seed: number) {
 }
 
 describe("LSA (randomized truncated SVD)", () => {
-  it("recovers the singular values of a low-rank matrix", () => {
-    const r = lsa(rank3(), { dims: 3 }, createRng(7));
+  it("recovers the singular values of a low-rank matrix", async () => {
+    const r = await lsa(rank3(), { dims: 3 }, createRng(7));
     expect(r.dims).toBe(3);
     // matrix entries are single precision (about 7 significant digits)
     r.singularValues.forEach((s, i) => expect(s).toBeCloseTo([5, 3, 1][i] as number, 6));
     expect(r.explained).toBeCloseTo(1, 8);
   });
 
-  it("is deterministic for a seed, and fits on a sample when asked", () => {
-    const a = lsa(rank3(), { dims: 2 }, createRng(3));
-    const b = lsa(rank3(), { dims: 2 }, createRng(3));
+  it("is deterministic for a seed, and fits on a sample when asked", async () => {
+    const a = await lsa(rank3(), { dims: 2 }, createRng(3));
+    const b = await lsa(rank3(), { dims: 2 }, createRng(3));
     expect(Array.from(a.embedding)).toEqual(Array.from(b.embedding));
-    const s = lsa(rank3(), { dims: 2, sample: 9 }, createRng(3));
+    const s = await lsa(rank3(), { dims: 2, sample: 9 }, createRng(3));
     expect(s.fittedOn).toBe(9);
     expect(s.embedding.length).toBe(12 * 2);
   });

@@ -101,8 +101,8 @@ describe("bad input to the cluster stage", () => {
     );
   };
 
-  it("k larger than the number of papers", () => {
-    expect(() => stage(few, { k: 5 })).toThrow(
+  it("k larger than the number of papers", async () => {
+    await expect(stage(few, { k: 5 })).rejects.toThrow(
       "k = 5 is larger than the number of papers (3); lower cluster.k (or --k)",
     );
   });
@@ -113,8 +113,8 @@ describe("bad input to the cluster stage", () => {
     );
   });
 
-  it("a seed term in no paper, a guided theme with no papers: warnings, no NaN", () => {
-    const r = stage(few, {
+  it("a seed term in no paper, a guided theme with no papers: warnings, no NaN", async () => {
+    const r = await stage(few, {
       k: 3,
       themes: [
         { name: "rl", seeds: ["self-play", "quantum annealing"] },
@@ -131,9 +131,9 @@ describe("bad input to the cluster stage", () => {
     expect(JSON.stringify(r.themes)).not.toContain("NaN");
   });
 
-  it("a theme that ends up empty is a warning", () => {
+  it("a theme that ends up empty is a warning", async () => {
     const dup = [...few, ...few.map((p) => ({ ...p, id: p.id + "b" }))];
-    const r = stage(dup, { k: 6, restarts: 1 });
+    const r = await stage(dup, { k: 6, restarts: 1 });
     const empty = r.themes.filter((t) => t.size === 0);
     expect(empty.length).toBeGreaterThanOrEqual(3); // 3 distinct points, 6 themes
     expect(r.warnings).toEqual(
@@ -143,8 +143,8 @@ describe("bad input to the cluster stage", () => {
     );
   });
 
-  it("k = auto reports the silhouette curve and picks its best k", () => {
-    const r = stage([...few, ...few.map((p) => ({ ...p, id: p.id + "b" }))], {
+  it("k = auto reports the silhouette curve and picks its best k", async () => {
+    const r = await stage([...few, ...few.map((p) => ({ ...p, id: p.id + "b" }))], {
       kMode: "auto",
       kRange: [2, 4],
       restarts: 2,

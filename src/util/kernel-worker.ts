@@ -1,0 +1,30 @@
+// A kernel worker thread (see kernels.ts): computes a range of output rows of a product, on
+// shared memory, and answers "done" (or, for Gram blocks, the block sums).
+import { parentPort } from "node:worker_threads";
+import { GRAM_BLOCK, gramRows, matmulRows } from "../cluster/linalg.js";
+import { csrTimesDenseRows } from "../vectorize/sparse.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- task fields are checked by op; any
+   here avoids restating each kernel's parameter types for a structured-clone message */
+parentPort?.on("message", (t: any) => {
+  if (t.op === "csrTimesDense") {
+    const m = {
+      nRows: t.nRows,
+      nCols: t.nCols,
+      indptr: t.indptr,
+      indices: t.indices,
+      data: t.data,
+    };
+    csrTimesDenseRows(m, t.w, t.k, t.colOf, t.out, t.from, t.to);
+    parentPort?.postMessage({});
+  } else if (t.op === "matmul") {
+    matmulRows(t.a, t.k, t.b, t.m, t.out, t.from, t.to);
+    parentPort?.postMessage({});
+  } else if (t.op === "gram") {
+    const gram: Float64Array[] = [];
+    for (let b = t.from; b < t.to; b++) {
+      gram.push(gramRows(t.a, t.k, b * GRAM_BLOCK, Math.min(t.n, (b + 1) * GRAM_BLOCK)));
+    }
+    parentPort?.postMessage({ gram });
+  }
+});

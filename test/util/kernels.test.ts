@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+// the dist build: worker threads run compiled JavaScript (`npm test` builds first)
+import { lsa } from "../../dist/cluster/lsa.js";
+import { openKernels, serialKernels } from "../../dist/util/kernels.js";
+import { createRng } from "../../dist/util/rng.js";
+import type { Csr } from "../../src/vectorize/sparse.js";
+
+/** A random sparse matrix: 30,000 rows, 4,000 columns, about 40 entries a row. */
+function randomCsr(): Csr {
+  const rng = createRng(11);
+  const nRows = 30_000;
+  const nCols = 4_000;
+  const indptr = new Int32Array(nRows + 1);
+  const indices: number[] = [];
+  const data: number[] = [];
+  for (let r = 0; r < nRows; r++) {
+    const cols = new Set<number>();
+    while (cols.size < 40) cols.add(rng.int(nCols));
+    for (const c of [...cols].sort((a, b) => a - b)) {
+      indices.push(c);
+      data.push(rng.next());
+    }
+    indptr[r + 1] = indices.length;
+  }
+  return { nRows, nCols, indptr, indices: Int32Array.from(indices), data: Float32Array.from(data) };
+}
+
+describe("products on several threads", () => {
+  it("give the LSA bit for bit what one thread gives", async () => {
+    const x = randomCsr();
+    const options = { dims: 20, sample: 20_000, maxFeatures: 3_000 };
+    const one = await lsa(x, options, createRng(5), serialKernels);
+    for (const threads of [2, 3]) {
+      const kernels = openKernels(threads);
+      expect(kernels).not.toBe(serialKernels);
+      try {
+        const many = await lsa(x, options, createRng(5), kernels);
+        expect(Buffer.from(many.embedding.buffer).equals(Buffer.from(one.embedding.buffer))).toBe(
+          true,
+        );
+        expect(many.singularValues).toEqual(one.singularValues);
+      } finally {
+        kernels.close();
+      }
+    }
+  }, 60_000);
+});
