@@ -1,5 +1,5 @@
 import type { Rng } from "../util/rng.js";
-import { csrSelectRows, csrTimesDense, csrTranspose, type Csr } from "../vectorize/sparse.js";
+import { csrSelectRows, csrTranspose, type Csr } from "../vectorize/sparse.js";
 import { sampleIndices } from "./kmeans.js";
 import { serialKernels, type Kernels } from "../util/kernels.js";
 import { orthonormalizer, symmetricEigen } from "./linalg.js";

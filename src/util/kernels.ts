@@ -105,7 +105,6 @@ class PoolKernels implements Kernels {
         this.waiting.delete(w);
         done?.(m);
       });
-      w.unref();
       return w;
     });
   }
