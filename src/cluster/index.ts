@@ -220,19 +220,32 @@ export async function clusterStage(
   threads = 1,
 ): Promise<ClusterResult> {
   const o: ClusterOptions = { ...CLUSTER_DEFAULTS, ...options };
-  const n = papers.length;
-  const warnings: string[] = [];
-  if (n === 0) throw new UserError(msg.emptyCorpus());
-  const guided = o.themes;
+  if (papers.length === 0) throw new UserError(msg.emptyCorpus());
   const rng = createRng(seed);
   const kernels = openKernels(threads);
-  let embedded;
   try {
-    embedded = await embed(fitted.matrix, o, createRng(rng.seed()), kernels);
+    return await clusterWith(papers, tokens, fitted, text, o, seed, rng, kernels, labelOf, timer);
   } finally {
     kernels.close();
   }
-  const { points, explained, dims } = embedded;
+}
+
+async function clusterWith(
+  papers: readonly Paper[],
+  tokens: TokenDocs,
+  fitted: Fitted,
+  text: TextOptions,
+  o: ClusterOptions,
+  seed: number,
+  rng: Rng,
+  kernels: Kernels,
+  labelOf: { field: string; of: LabelOf } | undefined,
+  timer: StageMarker,
+): Promise<ClusterResult> {
+  const n = papers.length;
+  const warnings: string[] = [];
+  const guided = o.themes;
+  const { points, explained, dims } = await embed(fitted.matrix, o, createRng(rng.seed()), kernels);
   timer.mark("lsa");
 
   // guided anchors
@@ -271,11 +284,12 @@ export async function clusterStage(
     kCurve = [];
     let best = -Infinity;
     for (let kk = from; kk <= to; kk++) {
-      const r = kmeans(
+      const r = await kmeans(
         points,
         { ...o, k: kk, restarts: Math.max(2, Math.ceil(o.restarts / 2)) },
         createRng(kRng.seed()),
         anchors,
+        kernels,
       );
       const s = silhouette(points, r.labels, kk, createRng(seed + kk), o.silhouetteSample).mean;
       kCurve.push({ k: kk, silhouette: round(s, 6) });
@@ -287,7 +301,7 @@ export async function clusterStage(
   }
   checkK(k);
 
-  let run = kmeans(points, { ...o, k }, createRng(rng.seed()), anchors);
+  let run = await kmeans(points, { ...o, k }, createRng(rng.seed()), anchors, kernels);
   // guided themes stay where their seed terms put them: their centroids are fixed at the mean
   // of the papers whose title names their seeds (or of all papers that contain them, when
   // fewer than 5 titles do), and those papers stay in them; the discovered themes move freely

@@ -1,4 +1,5 @@
 import { kmeans as mlKmeans } from "ml-kmeans";
+import { serialKernels, type Kernels } from "../util/kernels.js";
 import type { Rng } from "../util/rng.js";
 
 /**
@@ -273,47 +274,89 @@ export function assign(
   return { labels, inertia };
 }
 
-export function kmeans(
+/** One restart's outcome on the sample. */
+export interface RestartRun {
+  centroids: Float64Array;
+  inertia: number;
+  iterations: number;
+}
+
+/** Bounded Lloyd from each start, with the inertia of its result (on one thread). */
+export function lloydRestarts(
+  p: Points,
+  inits: readonly Float64Array[],
+  k: number,
+  maxIterations: number,
+  tolerance: number,
+): RestartRun[] {
+  return inits.map((init) => {
+    const run = lloydBounded(p, init, k, maxIterations, tolerance);
+    return {
+      centroids: run.centroids,
+      inertia: assign(p, run.centroids, k).inertia,
+      iterations: run.iterations,
+    };
+  });
+}
+
+export async function kmeans(
   p: Points,
   options: Partial<KMeansOptions>,
   rng: Rng,
   anchors: Float64Array[] = [],
-): KMeansResult {
+  kernels: Kernels = serialKernels,
+): Promise<KMeansResult> {
   const o: KMeansOptions = { ...KMEANS_DEFAULTS, ...options };
   const k = o.k;
+  const restarts = Math.max(1, o.restarts);
   const sampled = p.n > o.restartSample && o.restarts > 1;
-  let sample: Points = p;
-  let rows: number[][] = [];
-  if (sampled) {
-    const idx = sampleIndices(p.n, o.restartSample, rng);
-    const data = new Float64Array(idx.length * p.d);
-    idx.forEach((r, i) => data.set(p.data.subarray(r * p.d, (r + 1) * p.d), i * p.d));
-    sample = { data, n: idx.length, d: p.d };
-  } else rows = toRows(p);
-
-  let best: KMeansResult | null = null;
-  for (let r = 0; r < Math.max(1, o.restarts); r++) {
-    const init = kmeansPlusPlus(sample, k, rng, anchors);
-    // restarts only choose the start: on a sample, fewer iterations suffice. Small corpora run
-    // on ml-kmeans; large ones (sampled) on the bounded Lloyd below, which scales.
-    const run = sampled
-      ? lloydBounded(sample, init, k, Math.min(o.maxIterations, 30), o.tolerance)
-      : lloyd(rows, init, k, p.d, o);
-    const { labels, inertia } = assign(sample, run.centroids, k);
-    if (best === null || inertia < best.inertia) {
-      best = { labels, centroids: run.centroids, inertia, iterations: run.iterations, restart: r };
+  if (!sampled) {
+    // small corpora: ml-kmeans does the Lloyd iterations of every restart
+    const rows = toRows(p);
+    let best: KMeansResult | null = null;
+    for (let r = 0; r < restarts; r++) {
+      const run = lloyd(rows, kmeansPlusPlus(p, k, rng, anchors), k, p.d, o);
+      const { labels, inertia } = assign(p, run.centroids, k);
+      if (best === null || inertia < best.inertia) {
+        best = {
+          labels,
+          centroids: run.centroids,
+          inertia,
+          iterations: run.iterations,
+          restart: r,
+        };
+      }
     }
+    return best as KMeansResult;
   }
-  const chosen = best as KMeansResult;
-  if (!sampled) return chosen;
-  const full = lloydBounded(p, chosen.centroids, k, o.maxIterations, o.tolerance);
+  // large corpora: restarts only choose the start, on a sample, with fewer iterations, on
+  // every thread (the starts are drawn first, in order, so the thread count changes nothing);
+  // the best start then runs on all points
+  const idx = sampleIndices(p.n, o.restartSample, rng);
+  const data = new Float64Array(idx.length * p.d);
+  idx.forEach((r, i) => data.set(p.data.subarray(r * p.d, (r + 1) * p.d), i * p.d));
+  const sample: Points = { data, n: idx.length, d: p.d };
+  const inits = Array.from({ length: restarts }, () => kmeansPlusPlus(sample, k, rng, anchors));
+  const runs = await kernels.lloydRestarts(
+    sample,
+    inits,
+    k,
+    Math.min(o.maxIterations, 30),
+    o.tolerance,
+  );
+  let chosen = 0;
+  runs.forEach((r, i) => {
+    if (r.inertia < (runs[chosen] as RestartRun).inertia) chosen = i;
+  });
+  const start = (runs[chosen] as RestartRun).centroids;
+  const full = lloydBounded(p, start, k, o.maxIterations, o.tolerance);
   const { labels, inertia } = assign(p, full.centroids, k);
   return {
     labels,
     centroids: full.centroids,
     inertia,
     iterations: full.iterations,
-    restart: chosen.restart,
+    restart: chosen,
   };
 }
 

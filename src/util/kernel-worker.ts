@@ -2,6 +2,7 @@
 // shared memory, and answers "done" (or, for Gram blocks, the block sums).
 import { parentPort } from "node:worker_threads";
 import { GRAM_BLOCK, gramRows, matmulRows } from "../cluster/linalg.js";
+import { lloydRestarts } from "../cluster/kmeans.js";
 import { csrTimesDenseRows } from "../vectorize/sparse.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- task fields are checked by op; any
@@ -26,5 +27,10 @@ parentPort?.on("message", (t: any) => {
       gram.push(gramRows(t.a, t.k, b * GRAM_BLOCK, Math.min(t.n, (b + 1) * GRAM_BLOCK)));
     }
     parentPort?.postMessage({ gram });
+  } else if (t.op === "lloydRestarts") {
+    const p = { data: t.data, n: t.n, d: t.d };
+    parentPort?.postMessage({
+      runs: lloydRestarts(p, t.inits, t.k, t.maxIterations, t.tolerance),
+    });
   }
 });

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { GRAM_BLOCK, gramRows, matmulRows } from "../cluster/linalg.js";
+import { lloydRestarts, type Points, type RestartRun } from "../cluster/kmeans.js";
 import { csrTimesDenseRows, type Csr } from "../vectorize/sparse.js";
 
 /**
@@ -17,6 +18,14 @@ export interface Kernels {
   csrTimesDense(m: Csr, w: Floats, k: number, colOf?: Int32Array | null): Promise<Float64Array>;
   matmul(a: Float64Array, n: number, k: number, b: Float64Array, m: number): Promise<Float64Array>;
   gram(a: Float64Array, n: number, k: number): Promise<Float64Array>;
+  /** k-means restarts on a sample, one per start, spread over the threads */
+  lloydRestarts(
+    p: Points,
+    inits: readonly Float64Array[],
+    k: number,
+    maxIterations: number,
+    tolerance: number,
+  ): Promise<RestartRun[]>;
   close(): void;
 }
 
@@ -55,6 +64,8 @@ export const serialKernels: Kernels = {
   },
   gram: (a, n, k) =>
     Promise.resolve(sumBlocks(gramBlocks(a, n, k, 0, Math.ceil(n / GRAM_BLOCK)), k)),
+  lloydRestarts: (p, inits, k, maxIterations, tolerance) =>
+    Promise.resolve(lloydRestarts(p, inits, k, maxIterations, tolerance)),
   close: () => undefined,
 };
 
@@ -87,32 +98,45 @@ function split(n: number, parts: number, work: (r: number) => number): number[] 
 }
 
 export interface KernelTask {
-  op: "csrTimesDense" | "matmul" | "gram";
+  op: "csrTimesDense" | "matmul" | "gram" | "lloydRestarts";
   [key: string]: unknown;
+}
+
+/** What a kernel worker answers: nothing (rows written in place), Gram blocks, or restarts. */
+export interface WorkerReply {
+  gram?: Float64Array[];
+  runs?: RestartRun[];
 }
 
 class PoolKernels implements Kernels {
   private readonly workers: Worker[];
-  private readonly waiting = new Map<Worker, (m: { gram?: Float64Array[] }) => void>();
+  private readonly waiting = new Map<
+    Worker,
+    { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }
+  >();
   /** shared copies of matrices used more than once (the LSA sample and its transpose) */
   private readonly copies = new WeakMap<Csr, Csr>();
 
   constructor(extra: number) {
     this.workers = Array.from({ length: extra }, () => {
       const w = new Worker(workerUrl);
-      w.on("message", (m: { gram?: Float64Array[] }) => {
-        const done = this.waiting.get(w);
+      w.on("message", (m: WorkerReply) => {
+        const task = this.waiting.get(w);
         this.waiting.delete(w);
-        done?.(m);
+        task?.resolve(m);
+      });
+      w.on("error", (e: Error) => {
+        const task = this.waiting.get(w);
+        this.waiting.delete(w);
+        task?.reject(e);
       });
       return w;
     });
   }
 
-  private run(w: Worker, task: KernelTask): Promise<{ gram?: Float64Array[] }> {
+  private run(w: Worker, task: KernelTask): Promise<WorkerReply> {
     return new Promise((resolve, reject) => {
-      this.waiting.set(w, resolve);
-      w.once("error", reject);
+      this.waiting.set(w, { resolve, reject });
       w.postMessage(task);
     });
   }
@@ -185,6 +209,45 @@ class PoolKernels implements Kernels {
     const mine = gramBlocks(as, n, k, 0, cuts[1] as number);
     const theirs = await Promise.all(pending);
     return sumBlocks([...mine, ...theirs.flatMap((t) => t.gram ?? [])], k);
+  }
+
+  async lloydRestarts(
+    p: Points,
+    inits: readonly Float64Array[],
+    k: number,
+    maxIterations: number,
+    tolerance: number,
+  ): Promise<RestartRun[]> {
+    const threads = this.workers.length + 1;
+    const points = shared(p.data);
+    // restart i runs on thread i mod threads; the main thread takes thread 0's share
+    const share = (t: number): number[] => inits.map((_, i) => i).filter((i) => i % threads === t);
+    const pending = this.workers.map((wk, w) =>
+      this.run(wk, {
+        op: "lloydRestarts",
+        data: points,
+        n: p.n,
+        d: p.d,
+        inits: share(w + 1).map((i) => inits[i]),
+        k,
+        maxIterations,
+        tolerance,
+      }),
+    );
+    const out = new Array<RestartRun>(inits.length);
+    const mine = share(0);
+    lloydRestarts(
+      p,
+      mine.map((i) => inits[i] as Float64Array),
+      k,
+      maxIterations,
+      tolerance,
+    ).forEach((r, j) => (out[mine[j] as number] = r));
+    (await Promise.all(pending)).forEach((reply, w) => {
+      const ids = share(w + 1);
+      (reply.runs ?? []).forEach((r, j) => (out[ids[j] as number] = r));
+    });
+    return out;
   }
 
   close(): void {

@@ -76,27 +76,27 @@ describe("LSA (randomized truncated SVD)", () => {
 });
 
 describe("k-means", () => {
-  it("finds well-separated clusters exactly, deterministically", () => {
+  it("finds well-separated clusters exactly, deterministically", async () => {
     const { points, truth } = blobs(4, 30, 8, 1);
-    const a = kmeans(points, { k: 4, restarts: 3 }, createRng(5));
-    const b = kmeans(points, { k: 4, restarts: 3 }, createRng(5));
+    const a = await kmeans(points, { k: 4, restarts: 3 }, createRng(5));
+    const b = await kmeans(points, { k: 4, restarts: 3 }, createRng(5));
     expect(nmi(truth, Array.from(a.labels))).toBe(1);
     expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
     expect(Array.from(a.centroids)).toEqual(Array.from(b.centroids));
   });
 
-  it("keeps anchored centroids in the first places (guided themes keep their ids)", () => {
+  it("keeps anchored centroids in the first places (guided themes keep their ids)", async () => {
     const { points } = blobs(3, 20, 6, 2);
     const third = points.data.slice(40 * 6, 41 * 6); // a point of the third blob
-    const r = kmeans(points, { k: 3, restarts: 2 }, createRng(1), [third]);
+    const r = await kmeans(points, { k: 3, restarts: 2 }, createRng(1), [third]);
     expect(r.labels[45]).toBe(0);
     const init = kmeansPlusPlus(points, 3, createRng(1), [third]);
     expect(Array.from(init.subarray(0, 6))).toEqual(Array.from(third));
   });
 
-  it("runs restarts on a sample when the input is large", () => {
+  it("runs restarts on a sample when the input is large", async () => {
     const { points, truth } = blobs(3, 200, 6, 3);
-    const r = kmeans(points, { k: 3, restarts: 4, restartSample: 150 }, createRng(9));
+    const r = await kmeans(points, { k: 3, restarts: 4, restartSample: 150 }, createRng(9));
     expect(nmi(truth, Array.from(r.labels))).toBe(1);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 // the dist build: worker threads run compiled JavaScript (`npm test` builds first)
+import { kmeans } from "../../dist/cluster/kmeans.js";
 import { lsa } from "../../dist/cluster/lsa.js";
 import { openKernels, serialKernels } from "../../dist/util/kernels.js";
 import { createRng } from "../../dist/util/rng.js";
@@ -44,4 +45,26 @@ describe("products on several threads", () => {
       }
     }
   }, 60_000);
+
+  it("give k-means the same restarts, the same choice and the same labels", async () => {
+    const rng = createRng(2);
+    const n = 6_000;
+    const d = 12;
+    const data = Float64Array.from(
+      { length: n * d },
+      (_, i) => rng.normal() + ((i % d) % 4 === Math.floor(i / d) % 4 ? 2 : 0),
+    );
+    const points = { data, n, d };
+    const options = { k: 6, restarts: 5, restartSample: 2_000 };
+    const one = await kmeans(points, options, createRng(9), [], serialKernels);
+    const kernels = openKernels(2);
+    try {
+      const two = await kmeans(points, options, createRng(9), [], kernels);
+      expect(two.restart).toBe(one.restart);
+      expect(Buffer.from(two.labels.buffer).equals(Buffer.from(one.labels.buffer))).toBe(true);
+      expect(Array.from(two.centroids)).toEqual(Array.from(one.centroids));
+    } finally {
+      kernels.close();
+    }
+  });
 });
