@@ -542,38 +542,67 @@ interface IdRows {
   counts: Int32Array;
 }
 
-/** The fitted documents' matrix from their id rows: ids become columns, rows re-sorted. */
+/**
+ * The fitted documents' matrix from their id rows (consumed: ids are overwritten by columns):
+ * ids become columns (dropping those not in the vocabulary), and each row's entries are put in column order by a counting sort through
+ * the columns (two linear passes instead of a sort per row).
+ */
 function fromIdRows(model: TfidfModel, rows: IdRows, colOf: Int32Array): Vectorized {
   const nDocs = rows.ptr.length - 1;
-  const w = new RowWriter(model, nDocs, rows.ids.length);
-  let keys = new Float64Array(256);
-  let cols = new Int32Array(256);
-  let tfs = new Int32Array(256);
+  const nCols = model.vocabulary.length;
+  const colPtr = new Int32Array(nCols + 1);
+  const rowLen = new Int32Array(nDocs);
+  // ids become columns in place (the id rows are not used again)
+  const cols = rows.ids;
   for (let d = 0; d < nDocs; d++) {
-    const a = rows.ptr[d] as number;
-    const b = rows.ptr[d + 1] as number;
-    if (keys.length < b - a) {
-      keys = new Float64Array((b - a) * 2);
-      cols = new Int32Array(keys.length);
-      tfs = new Int32Array(keys.length);
-    }
     let m = 0;
-    for (let p = a; p < b; p++) {
-      const col = colOf[rows.ids[p] as number] as number;
+    for (let p = rows.ptr[d] as number; p < (rows.ptr[d + 1] as number); p++) {
+      const col = colOf[cols[p] as number] as number;
+      cols[p] = col;
       if (col < 0) continue;
-      // column and count in one sortable number (counts < 2^31, columns < 2^21)
-      keys[m++] = col * 2 ** 31 + (rows.counts[p] as number);
+      colPtr[col + 1] = (colPtr[col + 1] as number) + 1;
+      m++;
     }
-    const sorted = keys.subarray(0, m).sort();
-    for (let i = 0; i < m; i++) {
-      const k = sorted[i] as number;
-      const col = Math.floor(k / 2 ** 31);
-      cols[i] = col;
-      tfs[i] = k - col * 2 ** 31;
-    }
-    w.row(cols, tfs, m);
+    rowLen[d] = m;
   }
-  return w.finish(model.vocabulary.length);
+  for (let c = 0; c < nCols; c++) colPtr[c + 1] = (colPtr[c + 1] as number) + (colPtr[c] as number);
+  const nnz = colPtr[nCols] as number;
+  // by column: (row, count)
+  const byColRow = new Int32Array(nnz);
+  const byColCount = new Int32Array(nnz);
+  const fill = colPtr.slice(0, nCols);
+  for (let d = 0; d < nDocs; d++) {
+    for (let p = rows.ptr[d] as number; p < (rows.ptr[d + 1] as number); p++) {
+      const col = cols[p] as number;
+      if (col < 0) continue;
+      const at = fill[col] as number;
+      byColRow[at] = d;
+      byColCount[at] = rows.counts[p] as number;
+      fill[col] = at + 1;
+    }
+  }
+  // back by row: columns arrive in increasing order
+  const indptr = new Int32Array(nDocs + 1);
+  for (let d = 0; d < nDocs; d++) indptr[d + 1] = (indptr[d] as number) + (rowLen[d] as number);
+  const next = indptr.slice(0, nDocs);
+  const indices = new Int32Array(nnz);
+  const tfs = new Int32Array(nnz);
+  for (let c = 0; c < nCols; c++) {
+    for (let q = colPtr[c] as number; q < (colPtr[c + 1] as number); q++) {
+      const d = byColRow[q] as number;
+      const at = next[d] as number;
+      indices[at] = c;
+      tfs[at] = byColCount[q] as number;
+      next[d] = at + 1;
+    }
+  }
+  const w = new RowWriter(model, nDocs, nnz);
+  for (let d = 0; d < nDocs; d++) {
+    const a = indptr[d] as number;
+    const b = indptr[d + 1] as number;
+    w.row(indices.subarray(a, b), tfs.subarray(a, b), b - a);
+  }
+  return w.finish(nCols);
 }
 
 function vectorize(
