@@ -40,9 +40,9 @@ if (port) {
         ids.buffer,
         ptr.buffer,
         counts.entries.buffer,
-        counts.rowPtr.buffer,
-        counts.rowIds.buffer,
-        counts.rowCounts.buffer,
+        counts.rows.ptr.buffer,
+        counts.rows.ids.buffer,
+        counts.rows.counts.buffer,
         ...(counts.slotTf ? [counts.slotTf.buffer] : []),
       ] as ArrayBuffer[];
       port.postMessage(reply, transfer);

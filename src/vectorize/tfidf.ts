@@ -131,9 +131,15 @@ export interface NgramCounts {
   uniTf: Float64Array;
   /** total count of each longer n-gram, by slot (only when maxFeatures needs it) */
   slotTf: Float64Array | null;
-  rowPtr: Int32Array;
-  rowIds: Int32Array;
-  rowCounts: Int32Array;
+  /** the documents' id rows, in segments (one per chunk, in document order) */
+  rows: IdRows[];
+}
+
+/** Documents as n-gram ids, each row's distinct ids with their counts (saturating at 65,535). */
+export interface IdRows {
+  ptr: Int32Array;
+  ids: Int32Array;
+  counts: Uint16Array;
 }
 
 /**
@@ -155,7 +161,7 @@ export function countNgrams(
   let slotTf: Float64Array | null = wantTf ? new Float64Array(nTerms * 4) : null;
   const rowPtr = new Int32Array(nDocs + 1);
   let rowIds = new Int32Array(Math.max(1024, nDocs * 64));
-  let rowCounts = new Int32Array(rowIds.length);
+  let rowCounts = new Uint16Array(rowIds.length);
   let occ = new Int32Array(1024);
   let nRow = 0;
   for (let d = 0; d < nDocs; d++) {
@@ -197,7 +203,7 @@ export function countNgrams(
       const size = Math.max(rowIds.length * 2, nRow + nOcc);
       const ids = new Int32Array(size);
       ids.set(rowIds.subarray(0, nRow));
-      const cs = new Int32Array(size);
+      const cs = new Uint16Array(size);
       cs.set(rowCounts.subarray(0, nRow));
       rowIds = ids;
       rowCounts = cs;
@@ -207,7 +213,7 @@ export function countNgrams(
       let j = i + 1;
       while (j < nOcc && sorted[j] === id) j++;
       rowIds[nRow] = id;
-      rowCounts[nRow] = j - i;
+      rowCounts[nRow] = Math.min(65535, j - i);
       nRow++;
       i = j;
     }
@@ -218,9 +224,7 @@ export function countNgrams(
     uniDf: uni.df,
     uniTf: uni.tf,
     slotTf,
-    rowPtr,
-    rowIds: rowIds.slice(0, nRow),
-    rowCounts: rowCounts.slice(0, nRow),
+    rows: [{ ptr: rowPtr, ids: rowIds.slice(0, nRow), counts: rowCounts.slice(0, nRow) }],
   };
 }
 
@@ -231,9 +235,7 @@ export interface CountsMessage {
   /** per slot: prefix, last term, document frequency, (unused) */
   entries: Int32Array;
   slotTf: Float64Array | null;
-  rowPtr: Int32Array;
-  rowIds: Int32Array;
-  rowCounts: Int32Array;
+  rows: IdRows;
 }
 
 export function countsMessage(c: NgramCounts): CountsMessage {
@@ -243,16 +245,14 @@ export function countsMessage(c: NgramCounts): CountsMessage {
     nSlots,
     entries: c.table.entries.slice(0, nSlots * STRIDE),
     slotTf: c.slotTf ? c.slotTf.slice(0, nSlots) : null,
-    rowPtr: c.rowPtr,
-    rowIds: c.rowIds,
-    rowCounts: c.rowCounts,
+    rows: c.rows[0] as IdRows,
   };
 }
 
 /**
  * Adds a chunk's counts (its term ids mapped by `termMap`) into `into`, whose documents come
  * first: n-grams interned in slot order (a prefix always precedes its extensions), document
- * frequencies added, rows appended with their ids mapped. Unigram counts are merged by the
+ * frequencies added, its rows appended (a segment, ids mapped in place). Unigram counts are merged by the
  * caller (who knows every chunk's terms).
  */
 export function mergeCounts(into: NgramCounts, part: CountsMessage, termMap: Int32Array): void {
@@ -278,22 +278,10 @@ export function mergeCounts(into: NgramCounts, part: CountsMessage, termMap: Int
       into.slotTf[slot] = (into.slotTf[slot] as number) + (part.slotTf[s] as number);
     }
   }
-  const before = into.rowIds.length;
-  const rowIds = new Int32Array(before + part.rowIds.length);
-  rowIds.set(into.rowIds);
-  for (let p = 0; p < part.rowIds.length; p++) rowIds[before + p] = mapId(part.rowIds[p] as number);
-  const rowCounts = new Int32Array(rowIds.length);
-  rowCounts.set(into.rowCounts);
-  rowCounts.set(part.rowCounts, before);
-  const nBefore = into.rowPtr.length - 1;
-  const rowPtr = new Int32Array(nBefore + part.rowPtr.length);
-  rowPtr.set(into.rowPtr);
-  for (let d = 1; d < part.rowPtr.length; d++) {
-    rowPtr[nBefore + d] = before + (part.rowPtr[d] as number);
-  }
-  into.rowIds = rowIds;
-  into.rowCounts = rowCounts;
-  into.rowPtr = rowPtr;
+  // the chunk's rows join as a segment of their own, ids mapped in place
+  const ids = part.rows.ids;
+  for (let p = 0; p < ids.length; p++) ids[p] = mapId(ids[p] as number);
+  into.rows.push(part.rows);
 }
 
 /** Fits the vocabulary and idf, and returns the model with the fitted documents' matrix. */
@@ -401,8 +389,7 @@ export function fitFromCounts(
   };
   const colOf = new Int32Array(nIds).fill(-1);
   kept.forEach((id, col) => (colOf[id] = col));
-  const rows = { ptr: counts.rowPtr, ids: counts.rowIds, counts: counts.rowCounts };
-  return { model, ...fromIdRows(model, rows, colOf) };
+  return { model, ...fromIdRows(model, counts.rows, colOf) };
 }
 
 export function fit(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): TfidfModel {
@@ -535,71 +522,70 @@ class RowWriter {
   }
 }
 
-/** Documents as n-gram ids, each row's distinct ids increasing with their counts. */
-interface IdRows {
-  ptr: Int32Array;
-  ids: Int32Array;
-  counts: Int32Array;
-}
-
 /**
  * The fitted documents' matrix from their id rows (consumed: ids are overwritten by columns):
  * ids become columns (dropping those not in the vocabulary), and each row's entries are put in column order by a counting sort through
  * the columns (two linear passes instead of a sort per row).
  */
-function fromIdRows(model: TfidfModel, rows: IdRows, colOf: Int32Array): Vectorized {
-  const nDocs = rows.ptr.length - 1;
+function fromIdRows(model: TfidfModel, segments: IdRows[], colOf: Int32Array): Vectorized {
+  const nDocs = segments.reduce((n, g) => n + g.ptr.length - 1, 0);
   const nCols = model.vocabulary.length;
   const colPtr = new Int32Array(nCols + 1);
   const rowLen = new Int32Array(nDocs);
   // ids become columns in place (the id rows are not used again)
-  const cols = rows.ids;
-  for (let d = 0; d < nDocs; d++) {
-    let m = 0;
-    for (let p = rows.ptr[d] as number; p < (rows.ptr[d + 1] as number); p++) {
-      const col = colOf[cols[p] as number] as number;
-      cols[p] = col;
-      if (col < 0) continue;
-      colPtr[col + 1] = (colPtr[col + 1] as number) + 1;
-      m++;
+  let d = 0;
+  for (const g of segments) {
+    const cols = g.ids;
+    for (let r = 0; r + 1 < g.ptr.length; r++, d++) {
+      let m = 0;
+      for (let p = g.ptr[r] as number; p < (g.ptr[r + 1] as number); p++) {
+        const col = colOf[cols[p] as number] as number;
+        cols[p] = col;
+        if (col < 0) continue;
+        colPtr[col + 1] = (colPtr[col + 1] as number) + 1;
+        m++;
+      }
+      rowLen[d] = m;
     }
-    rowLen[d] = m;
   }
   for (let c = 0; c < nCols; c++) colPtr[c + 1] = (colPtr[c + 1] as number) + (colPtr[c] as number);
   const nnz = colPtr[nCols] as number;
   // by column: (row, count)
   const byColRow = new Int32Array(nnz);
-  const byColCount = new Int32Array(nnz);
+  const byColCount = new Uint16Array(nnz);
   const fill = colPtr.slice(0, nCols);
-  for (let d = 0; d < nDocs; d++) {
-    for (let p = rows.ptr[d] as number; p < (rows.ptr[d + 1] as number); p++) {
-      const col = cols[p] as number;
-      if (col < 0) continue;
-      const at = fill[col] as number;
-      byColRow[at] = d;
-      byColCount[at] = rows.counts[p] as number;
-      fill[col] = at + 1;
+  d = 0;
+  for (const g of segments) {
+    for (let r = 0; r + 1 < g.ptr.length; r++, d++) {
+      for (let p = g.ptr[r] as number; p < (g.ptr[r + 1] as number); p++) {
+        const col = g.ids[p] as number;
+        if (col < 0) continue;
+        const at = fill[col] as number;
+        byColRow[at] = d;
+        byColCount[at] = g.counts[p] as number;
+        fill[col] = at + 1;
+      }
     }
   }
   // back by row: columns arrive in increasing order
   const indptr = new Int32Array(nDocs + 1);
-  for (let d = 0; d < nDocs; d++) indptr[d + 1] = (indptr[d] as number) + (rowLen[d] as number);
+  for (let i = 0; i < nDocs; i++) indptr[i + 1] = (indptr[i] as number) + (rowLen[i] as number);
   const next = indptr.slice(0, nDocs);
   const indices = new Int32Array(nnz);
   const tfs = new Int32Array(nnz);
   for (let c = 0; c < nCols; c++) {
     for (let q = colPtr[c] as number; q < (colPtr[c + 1] as number); q++) {
-      const d = byColRow[q] as number;
-      const at = next[d] as number;
+      const row = byColRow[q] as number;
+      const at = next[row] as number;
       indices[at] = c;
       tfs[at] = byColCount[q] as number;
-      next[d] = at + 1;
+      next[row] = at + 1;
     }
   }
   const w = new RowWriter(model, nDocs, nnz);
-  for (let d = 0; d < nDocs; d++) {
-    const a = indptr[d] as number;
-    const b = indptr[d + 1] as number;
+  for (let i = 0; i < nDocs; i++) {
+    const a = indptr[i] as number;
+    const b = indptr[i + 1] as number;
     w.row(indices.subarray(a, b), tfs.subarray(a, b), b - a);
   }
   return w.finish(nCols);
