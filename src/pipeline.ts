@@ -158,6 +158,8 @@ export async function runThemes(
     settings.text,
     settings.vectorize,
     settings.threads,
+    // the token documents are needed again only to match guided themes' seed terms
+    (settings.cluster.themes?.length ?? 0) > 0,
   );
   timer.mark("tokenize, vectorize");
   const display = displayOf(tokens);

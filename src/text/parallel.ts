@@ -7,13 +7,18 @@ import {
   commonTerms,
   countNgrams,
   dfBounds,
-  fitFromCounts,
   fitTransform,
+  fitVocabulary,
+  fromIdRows,
   mergeCounts,
+  stackRows,
   unigramCounts,
   type CountsMessage,
   type Fitted,
   type TfidfOptions,
+  type Vectorized,
+  type Weighting,
+  weighting,
 } from "../vectorize/tfidf.js";
 import {
   Analyzer,
@@ -92,6 +97,15 @@ export function workersAvailable(): boolean {
   return workerUrl.protocol === "file:" && existsSync(fileURLToPath(workerUrl));
 }
 
+/** Round three's request: each of the chunk's n-gram ids' column (or -1), and the weights. */
+export interface MatrixRequest {
+  colOf: Int32Array;
+  weighting: Weighting;
+}
+
+/** Round three's answer: the chunk's rows of the TF-IDF matrix, with raw counts. */
+export type MatrixMessage = Vectorized;
+
 /** Round one's answer: the chunk's terms, surfaces and unigram counts (its own term ids). */
 export interface AnalyzedMessage {
   terms: string[];
@@ -105,13 +119,15 @@ export interface CountRequest {
   common: Uint8Array;
   ngramRange: [number, number];
   wantTf: boolean;
+  /** send back the documents' term ids (only guided themes need them) */
+  sendDocs: boolean;
 }
 
 /** Round two's answer: the chunk's n-gram counts and its documents (its own term ids). */
 export interface CountedMessage {
   counts: CountsMessage;
-  ids: Int32Array;
-  ptr: Int32Array;
+  ids?: Int32Array;
+  ptr?: Int32Array;
 }
 
 /** A worker thread holding one chunk across the two rounds. */
@@ -150,6 +166,12 @@ class ChunkWorker {
   count(request: CountRequest): Promise<CountedMessage> {
     const reply = this.next<CountedMessage>();
     this.worker.postMessage(request, [request.common.buffer as ArrayBuffer]);
+    return reply;
+  }
+
+  matrix(request: MatrixRequest): Promise<MatrixMessage> {
+    const reply = this.next<MatrixMessage>();
+    this.worker.postMessage(request, [request.colOf.buffer as ArrayBuffer]);
     return reply.finally(() => void this.worker.terminate());
   }
 
@@ -169,18 +191,21 @@ function docsOf(ids: Int32Array, ptr: Int32Array, out: Int32Array[] = []): Int32
  * included), then the fit. Round one: each thread analyses its chunk; the main thread merges
  * the terms and decides which reach minDf. Round two: each thread counts its chunk's n-grams
  * of those terms; the main thread merges the counts and fits. Outputs equal the single-thread
- * `tokenizeCorpus` + `fitTransform` (a test checks), whatever the thread count.
+ * `tokenizeCorpus` + `fitTransform` (a test checks), whatever the thread count. Without
+ * `keepDocs` the documents' term ids are let go once counted (only guided themes need them).
  */
 export async function tokenizeAndFit(
   papers: readonly Paper[],
   textOptions: Partial<TextOptions>,
   tfidfOptions: TfidfOptions,
   threads: number,
+  keepDocs = true,
 ): Promise<{ tokens: TokenDocs; fitted: Fitted }> {
   const parts = Math.min(threads, Math.floor(papers.length / PARALLEL_MIN_PAPERS));
   if (parts <= 1 || !workersAvailable()) {
     const tokens = tokenizeCorpus(papers, textOptions);
-    return { tokens, fitted: fitTransform(tokens, tfidfOptions) };
+    const fitted = fitTransform(tokens, tfidfOptions);
+    return { tokens: keepDocs ? tokens : { ...tokens, docs: [] }, fitted };
   }
   const { minCount } = dfBounds(tfidfOptions, papers.length);
   const a = new Analyzer(textOptions);
@@ -212,21 +237,38 @@ export async function tokenizeAndFit(
         common: Uint8Array.from(maps[i] as Int32Array, (g) => common[g] as number),
         ngramRange: tfidfOptions.ngramRange,
         wantTf,
+        sendDocs: keepDocs,
       }),
     );
     const counts = countNgrams(docs, nTerms, tfidfOptions.ngramRange, common, wantTf, uni);
     const counted = await Promise.all(round2);
-    counted.forEach((r, w) => {
+    const slotMaps = counted.map((r, w) => {
       const map = maps[w] as Int32Array;
-      mergeCounts(counts, r.counts, map);
-      for (let j = 0; j < r.ids.length; j++) {
-        const t = r.ids[j] as number;
-        if (t >= 0) r.ids[j] = map[t] as number;
+      if (r.ids && r.ptr) {
+        for (let j = 0; j < r.ids.length; j++) {
+          const t = r.ids[j] as number;
+          if (t >= 0) r.ids[j] = map[t] as number;
+        }
+        docsOf(r.ids, r.ptr, docs);
       }
-      docsOf(r.ids, r.ptr, docs);
+      return mergeCounts(counts, r.counts, map);
     });
-    const tokens = { terms: a.terms, display: a.displayForms(), docs };
-    return { tokens, fitted: fitFromCounts(a.terms, counts, tfidfOptions, papers.length) };
+    const tokens = { terms: a.terms, display: a.displayForms(), docs: keepDocs ? docs : [] };
+    const { model, colOf } = fitVocabulary(a.terms, counts, tfidfOptions, papers.length);
+    // round three: every thread builds its own rows of the matrix
+    const w8 = weighting(model);
+    const round3 = workers.map((w, i) => {
+      const map = maps[i] as Int32Array;
+      const slots = slotMaps[i] as Int32Array;
+      const local = new Int32Array(map.length + slots.length);
+      for (let t = 0; t < map.length; t++) local[t] = colOf[map[t] as number] as number;
+      for (let s = 0; s < slots.length; s++)
+        local[map.length + s] = colOf[slots[s] as number] as number;
+      return w.matrix({ colOf: local, weighting: w8 });
+    });
+    const mineRows = fromIdRows(w8, counts.rows, colOf);
+    const parts = [mineRows, ...(await Promise.all(round3))];
+    return { tokens, fitted: { model, ...stackRows(parts, w8.nCols) } };
   } finally {
     for (const w of workers) w.stop();
   }

@@ -1,14 +1,18 @@
-// A text-stage worker thread (see parallel.ts). Round one: analyse a chunk of texts, answer
-// with its terms, surface counts and unigram counts. Round two: count the chunk's n-grams of
-// the terms the main thread marks as common, answer with the counts and the documents (their
-// buffers transferred, not copied).
+// A text-stage worker thread (see parallel.ts), holding one chunk of papers over three rounds:
+// 1. analyse the texts; answer with the terms, surface counts and unigram counts;
+// 2. count the n-grams of the terms the main thread marks as common; answer with the n-gram
+//    table (and, when asked, the documents' term ids);
+// 3. given each of its n-gram ids' column, build its rows of the TF-IDF matrix; answer with
+//    them. Typed arrays are transferred, not copied.
 import { parentPort, workerData } from "node:worker_threads";
-import { countNgrams, countsMessage, unigramCounts } from "../vectorize/tfidf.js";
+import { countNgrams, countsMessage, fromIdRows, unigramCounts } from "../vectorize/tfidf.js";
 import {
   analyzeChunk,
   type AnalyzedMessage,
   type CountedMessage,
   type CountRequest,
+  type MatrixMessage,
+  type MatrixRequest,
   type TextChunk,
 } from "./parallel.js";
 import { Analyzer, type TextOptions } from "./tokenize.js";
@@ -32,20 +36,32 @@ if (port) {
     };
     port.postMessage(analyzed);
     port.once("message", (req: CountRequest) => {
-      const counts = countsMessage(
-        countNgrams(docs, a.terms.length, req.ngramRange, req.common, req.wantTf, uni),
+      const counted = countNgrams(
+        docs,
+        a.terms.length,
+        req.ngramRange,
+        req.common,
+        req.wantTf,
+        uni,
       );
-      const reply: CountedMessage = { counts, ids, ptr };
+      const counts = countsMessage(counted);
+      const reply: CountedMessage = { counts, ...(req.sendDocs && { ids, ptr }) };
       const transfer = [
-        ids.buffer,
-        ptr.buffer,
         counts.entries.buffer,
-        counts.rows.ptr.buffer,
-        counts.rows.ids.buffer,
-        counts.rows.counts.buffer,
         ...(counts.slotTf ? [counts.slotTf.buffer] : []),
+        ...(req.sendDocs ? [ids.buffer, ptr.buffer] : []),
       ] as ArrayBuffer[];
       port.postMessage(reply, transfer);
+      port.once("message", (m: MatrixRequest) => {
+        const part = fromIdRows(m.weighting, counted.rows, m.colOf);
+        const reply: MatrixMessage = part;
+        port.postMessage(reply, [
+          part.matrix.indptr.buffer,
+          part.matrix.indices.buffer,
+          part.matrix.data.buffer,
+          part.counts.buffer,
+        ] as ArrayBuffer[]);
+      });
     });
   });
 }

@@ -235,7 +235,6 @@ export interface CountsMessage {
   /** per slot: prefix, last term, document frequency, (unused) */
   entries: Int32Array;
   slotTf: Float64Array | null;
-  rows: IdRows;
 }
 
 export function countsMessage(c: NgramCounts): CountsMessage {
@@ -245,26 +244,30 @@ export function countsMessage(c: NgramCounts): CountsMessage {
     nSlots,
     entries: c.table.entries.slice(0, nSlots * STRIDE),
     slotTf: c.slotTf ? c.slotTf.slice(0, nSlots) : null,
-    rows: c.rows[0] as IdRows,
   };
 }
 
 /**
- * Adds a chunk's counts (its term ids mapped by `termMap`) into `into`, whose documents come
- * first: n-grams interned in slot order (a prefix always precedes its extensions), document
- * frequencies added, its rows appended (a segment, ids mapped in place). Unigram counts are merged by the
- * caller (who knows every chunk's terms).
+ * Adds a chunk's n-gram counts (its term ids mapped by `termMap`) into `into`: n-grams
+ * interned in slot order (a prefix always precedes its extensions), document frequencies and
+ * totals added. Unigram counts are merged by the caller (who knows every chunk's terms); the
+ * chunk's rows stay with it. Returns the chunk's slot → id in `into`.
  */
-export function mergeCounts(into: NgramCounts, part: CountsMessage, termMap: Int32Array): void {
+export function mergeCounts(
+  into: NgramCounts,
+  part: CountsMessage,
+  termMap: Int32Array,
+): Int32Array {
   const t = into.table;
   const slotMap = new Int32Array(part.nSlots);
   const e = part.entries;
   const local = part.nTerms;
-  const mapId = (id: number): number =>
-    id < local ? (termMap[id] as number) : (slotMap[id - local] as number);
   for (let s = 0; s < part.nSlots; s++) {
     const o = s * STRIDE;
-    const gid = t.intern(mapId(e[o] as number), termMap[e[o + 1] as number] as number);
+    const prefix = e[o] as number;
+    const mapped =
+      prefix < local ? (termMap[prefix] as number) : (slotMap[prefix - local] as number);
+    const gid = t.intern(mapped, termMap[e[o + 1] as number] as number);
     slotMap[s] = gid;
     const at = (gid - t.nTerms) * STRIDE + 2;
     t.entries[at] = (t.entries[at] as number) + (e[o + 2] as number);
@@ -278,10 +281,7 @@ export function mergeCounts(into: NgramCounts, part: CountsMessage, termMap: Int
       into.slotTf[slot] = (into.slotTf[slot] as number) + (part.slotTf[s] as number);
     }
   }
-  // the chunk's rows join as a segment of their own, ids mapped in place
-  const ids = part.rows.ids;
-  for (let p = 0; p < ids.length; p++) ids[p] = mapId(ids[p] as number);
-  into.rows.push(part.rows);
+  return slotMap;
 }
 
 /** Fits the vocabulary and idf, and returns the model with the fitted documents' matrix. */
@@ -319,6 +319,17 @@ export function fitFromCounts(
   options: TfidfOptions,
   nDocs: number,
 ): Fitted {
+  const { model, colOf } = fitVocabulary(terms, counts, options, nDocs);
+  return { model, ...fromIdRows(weighting(model), counts.rows, colOf) };
+}
+
+/** The vocabulary and idf from counted n-grams, and each n-gram id's column (or -1). */
+export function fitVocabulary(
+  terms: readonly string[],
+  counts: NgramCounts,
+  options: TfidfOptions,
+  nDocs: number,
+): { model: TfidfModel; colOf: Int32Array } {
   const o = options;
   checkOptions(o);
   if (nDocs === 0) throw new UserError(msg.emptyCorpus());
@@ -389,7 +400,44 @@ export function fitFromCounts(
   };
   const colOf = new Int32Array(nIds).fill(-1);
   kept.forEach((id, col) => (colOf[id] = col));
-  return { model, ...fromIdRows(model, counts.rows, colOf) };
+  return { model, colOf };
+}
+
+/** What weighing a row needs of a model (sent to worker threads without the vocabulary). */
+export interface Weighting {
+  nCols: number;
+  idf: Float64Array;
+  options: TfidfOptions;
+}
+
+export function weighting(model: TfidfModel): Weighting {
+  return {
+    nCols: model.vocabulary.length,
+    idf: Float64Array.from(model.idf),
+    options: model.options,
+  };
+}
+
+/** Stacks matrices (and their counts) with the same columns, in order. */
+export function stackRows(parts: readonly Vectorized[], nCols: number): Vectorized {
+  const nRows = parts.reduce((n, p) => n + p.matrix.nRows, 0);
+  const nnz = parts.reduce((n, p) => n + p.matrix.indices.length, 0);
+  const indptr = new Int32Array(nRows + 1);
+  const indices = new Int32Array(nnz);
+  const data = new Float32Array(nnz);
+  const counts = new Uint16Array(nnz);
+  let row = 0;
+  let at = 0;
+  for (const p of parts) {
+    const m = p.matrix;
+    for (let r = 1; r <= m.nRows; r++) indptr[row + r] = at + (m.indptr[r] as number);
+    indices.set(m.indices, at);
+    data.set(m.data, at);
+    counts.set(p.counts, at);
+    row += m.nRows;
+    at += m.indices.length;
+  }
+  return { matrix: { nRows, nCols, indptr, indices, data }, counts };
 }
 
 export function fit(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): TfidfModel {
@@ -527,9 +575,9 @@ class RowWriter {
  * ids become columns (dropping those not in the vocabulary), and each row's entries are put in column order by a counting sort through
  * the columns (two linear passes instead of a sort per row).
  */
-function fromIdRows(model: TfidfModel, segments: IdRows[], colOf: Int32Array): Vectorized {
+export function fromIdRows(model: Weighting, segments: IdRows[], colOf: Int32Array): Vectorized {
   const nDocs = segments.reduce((n, g) => n + g.ptr.length - 1, 0);
-  const nCols = model.vocabulary.length;
+  const nCols = model.nCols;
   const colPtr = new Int32Array(nCols + 1);
   const rowLen = new Int32Array(nDocs);
   // ids become columns in place (the id rows are not used again)
@@ -567,28 +615,53 @@ function fromIdRows(model: TfidfModel, segments: IdRows[], colOf: Int32Array): V
       }
     }
   }
-  // back by row: columns arrive in increasing order
+  // the id rows are done with: let them go before the matrix is allocated
+  segments.length = 0;
+  // back by row: columns arrive in increasing order, straight into the final arrays
   const indptr = new Int32Array(nDocs + 1);
   for (let i = 0; i < nDocs; i++) indptr[i + 1] = (indptr[i] as number) + (rowLen[i] as number);
   const next = indptr.slice(0, nDocs);
   const indices = new Int32Array(nnz);
-  const tfs = new Int32Array(nnz);
+  const counts = new Uint16Array(nnz);
   for (let c = 0; c < nCols; c++) {
     for (let q = colPtr[c] as number; q < (colPtr[c + 1] as number); q++) {
       const row = byColRow[q] as number;
       const at = next[row] as number;
       indices[at] = c;
-      tfs[at] = byColCount[q] as number;
+      counts[at] = byColCount[q] as number;
       next[row] = at + 1;
     }
   }
-  const w = new RowWriter(model, nDocs, nnz);
-  for (let i = 0; i < nDocs; i++) {
-    const a = indptr[i] as number;
-    const b = indptr[i + 1] as number;
-    w.row(indices.subarray(a, b), tfs.subarray(a, b), b - a);
+  const data = new Float32Array(nnz);
+  weighRows(model, indptr, indices, counts, data);
+  return { matrix: { nRows: nDocs, nCols, indptr, indices, data }, counts };
+}
+
+/** TF-IDF weights of rows of raw counts: tf (or 1 + ln tf) times idf, then the row norm. */
+function weighRows(
+  model: Weighting,
+  indptr: Int32Array,
+  indices: Int32Array,
+  counts: Uint16Array,
+  data: Float32Array,
+): void {
+  const o = model.options;
+  const idf = model.idf;
+  let w64 = new Float64Array(256);
+  for (let r = 0; r + 1 < indptr.length; r++) {
+    const a = indptr[r] as number;
+    const m = (indptr[r + 1] as number) - a;
+    if (w64.length < m) w64 = new Float64Array(m * 2);
+    let norm = 0;
+    for (let i = 0; i < m; i++) {
+      const c = counts[a + i] as number;
+      const w = (o.sublinearTf ? 1 + Math.log(c) : c) * (idf[indices[a + i] as number] as number);
+      w64[i] = w;
+      norm += o.norm === "l1" ? Math.abs(w) : w * w;
+    }
+    const div = o.norm !== "none" && norm > 0 ? (o.norm === "l2" ? Math.sqrt(norm) : norm) : 1;
+    for (let i = 0; i < m; i++) data[a + i] = (w64[i] as number) / div;
   }
-  return w.finish(nCols);
 }
 
 function vectorize(
