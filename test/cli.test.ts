@@ -267,6 +267,47 @@ describe("papertrends cluster", () => {
       "papertrends: k = 500 is larger than the number of papers (92); lower cluster.k (or --k)\n",
     );
   });
+
+  it("--threads is checked; --timings prints every stage's time and memory to stderr", async () => {
+    const out = tmp();
+    const bad = await cli(
+      "cluster",
+      "pipelines/hf-papers-page.yaml",
+      "--threads",
+      "0",
+      "--out",
+      out,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      'papertrends: invalid --threads: "0" (expected a whole number from 1 to 64)\n',
+    );
+    const r = await cli(
+      "cluster",
+      "pipelines/hf-papers-page.yaml",
+      "--threads",
+      "2",
+      "--timings",
+      "--out",
+      out,
+    );
+    expect(r.code).toBe(0);
+    const stages = r.stderr
+      .split("\n")
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(/\s{2,}/)[0]);
+    expect(stages).toEqual([
+      "ingest",
+      "tokenize, vectorize",
+      "lsa",
+      "k-means",
+      "labels, quality",
+      "write",
+      "total",
+    ]);
+    expect(r.stderr).toMatch(/^stage times\n/);
+    expect(r.stdout).not.toContain("stage times");
+  });
 });
 
 describe("papertrends trends", () => {
