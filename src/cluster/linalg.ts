@@ -172,14 +172,10 @@ export function symmetricEigen(
 }
 
 /**
- * An orthonormal basis of the column space of A (n × k) as A · U · Λ^(-1/2) from the
- * eigen-decomposition of AᵀA; directions with negligible energy are dropped (zero columns).
+ * An orthonormal basis of the column space of A (n × k) is A · U · Λ^(-1/2), from the
+ * eigen-decomposition of AᵀA = U Λ Uᵀ; directions with negligible energy are dropped (zero
+ * columns).
  */
-export function orthonormalize(a: Float64Array, n: number, k: number): Float64Array {
-  return matmul(a, n, k, orthonormalizer(gram(a, n, k), k), k);
-}
-
-/** U · Λ^(-1/2) from AᵀA (k × k): A times it is orthonormal. */
 export function orthonormalizer(g: Float64Array, k: number): Float64Array {
   const { values, vectors } = symmetricEigen(g, k);
   const top = values[0] ?? 0;

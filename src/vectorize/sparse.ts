@@ -8,12 +8,6 @@ export interface Csr {
   data: Float32Array;
 }
 
-export function csrRow(m: Csr, r: number): { indices: Int32Array; data: Float32Array } {
-  const a = m.indptr[r] as number;
-  const b = m.indptr[r + 1] as number;
-  return { indices: m.indices.subarray(a, b), data: m.data.subarray(a, b) };
-}
-
 /** Selects rows (in the given order) into a new matrix. */
 export function csrSelectRows(m: Csr, rows: ArrayLike<number>): Csr {
   let nnz = 0;
@@ -88,15 +82,6 @@ export function gatherRow(
   }
 }
 
-/** The longest row of a matrix. */
-export function maxRowLength(m: Csr): number {
-  let best = 0;
-  for (let r = 0; r < m.nRows; r++) {
-    best = Math.max(best, (m.indptr[r + 1] as number) - (m.indptr[r] as number));
-  }
-  return best;
-}
-
 /**
  * Y = X · W, with W dense (rows of W by column of X, or by colOf[column] when given; -1
  * skips the column), k wide, row-major; Y is nRows × k, row-major.
@@ -169,9 +154,4 @@ export function csrTranspose(m: Csr): Csr {
     }
   }
   return { nRows: m.nCols, nCols: m.nRows, indptr, indices, data };
-}
-
-/** Z = Xᵀ · Q, with Q dense (nRows × k, row-major); Z is nCols × k, row-major. */
-export function csrTransposeTimesDense(m: Csr, q: Float64Array, k: number): Float64Array {
-  return csrTimesDense(csrTranspose(m), q, k);
 }
