@@ -79,6 +79,18 @@ function threadsOption(v: string): number {
   return n;
 }
 
+/** `--threads` and `--timings`, shared by the commands that cluster. */
+function threadsFlag(): Option {
+  return new Option(
+    "--threads <n>",
+    "threads for tokenizing (default: the pipeline's, else one per core)",
+  ).argParser(threadsOption);
+}
+
+function timingsFlag(): Option {
+  return new Option("--timings", "print each stage's wall time and memory to stderr");
+}
+
 function progressFor(io: Io, label: string) {
   return (total: number) =>
     progressBar(total, label, io.stderr as Parameters<typeof progressBar>[2]);
@@ -203,12 +215,8 @@ Examples:
       "capture day YYYY-MM-DD (for year-less dates in page text)",
       asOfOption,
     )
-    .option(
-      "--threads <n>",
-      "threads for tokenizing (default: the pipeline's, else one per core)",
-      threadsOption,
-    )
-    .option("--timings", "print each stage's wall time and memory to stderr")
+    .addOption(threadsFlag())
+    .addOption(timingsFlag())
     .addHelpText(
       "after",
       `
@@ -403,12 +411,8 @@ Examples:
         .choices(PRESETS)
         .default("web"),
     )
-    .option(
-      "--threads <n>",
-      "threads for tokenizing (default: the pipeline's, else one per core)",
-      threadsOption,
-    )
-    .option("--timings", "print each stage's wall time and memory to stderr")
+    .addOption(threadsFlag())
+    .addOption(timingsFlag())
     .addHelpText(
       "after",
       `\nExamples:\n  papertrends run pipelines/hf-papers-page.yaml\n  papertrends run pipelines/hf-daily-monthly.yaml --preset slide --out out/talk`,

@@ -15,7 +15,7 @@ import {
   type KMeansOptions,
   type Points,
 } from "./kmeans.js";
-import { classTfidf, topTerms, type LabelTerm } from "./labels.js";
+import { classTfidf, largestFirst, topTerms, type LabelTerm } from "./labels.js";
 import { normalizeRows } from "./linalg.js";
 import { lsa } from "./lsa.js";
 import { ari, nmi, silhouette } from "./quality.js";
@@ -484,16 +484,9 @@ function termSpaceCentroids(
         sum[col] = (sum[col] as number) + (m.data[p] as number);
       }
     }
-    // the top entries only: a threshold from a typed (numeric) sort, then a small sort
-    const positive = sum.filter((v) => v > 0).sort();
-    const threshold = positive.length > top ? (positive[positive.length - top] as number) : 0;
-    const cols: number[] = [];
-    for (let col = 0; col < m.nCols; col++) {
-      const v = sum[col] as number;
-      if (v > 0 && v >= threshold) cols.push(col);
-    }
-    cols.sort((a, b) => (sum[b] as number) - (sum[a] as number) || a - b);
-    const kept = cols.slice(0, top).sort((a, b) => a - b);
+    const kept = largestFirst(sum, top)
+      .slice(0, top)
+      .sort((a, b) => a - b);
     out.push(
       Object.fromEntries(
         kept.map((col) => [col, round((sum[col] as number) / (sizes[c] as number), 6)]),

@@ -53,27 +53,30 @@ export function topTerms(
   display: (entry: string) => string,
   n: number,
 ): LabelTerm[] {
-  // candidates: the top few hundred by a numeric threshold (skipped unigrams need spares);
-  // all positive weights only when those run out
-  const byWeight = (a: number, b: number): number =>
-    (weights[b] as number) - (weights[a] as number) || a - b;
-  const positive = weights.filter((v) => v > 0).sort();
+  // candidates: the top few hundred (skipped unigrams need spares); all positive weights
+  // only when those run out
   const spare = Math.max(200, n * 20);
-  const threshold = positive.length > spare ? (positive[positive.length - spare] as number) : 0;
-  const candidates = (min: number): number[] => {
-    const out: number[] = [];
-    for (let j = 0; j < weights.length; j++) {
-      const v = weights[j] as number;
-      if (v > 0 && v >= min) out.push(j);
-    }
-    return out.sort(byWeight);
-  };
-  const top = pick(candidates(threshold));
-  return top.length >= n || threshold === 0 ? top : pick(candidates(0));
+  const top = largestFirst(weights, spare);
+  const chosen = chooseTerms(top, weights, vocabulary, display, n);
+  if (chosen.length >= n) return chosen;
+  const all = largestFirst(weights, Infinity);
+  return all.length > top.length ? chooseTerms(all, weights, vocabulary, display, n) : chosen;
+}
 
-  function pick(order: number[]): LabelTerm[] {
-    return chooseTerms(order, weights, vocabulary, display, n);
+/**
+ * Indices of the positive values, largest first (ties: lower index): at least the `count`
+ * largest, and every value tied with the last of them. A threshold from a numeric typed-array
+ * sort first, so only the candidates go through the comparator sort.
+ */
+export function largestFirst(values: Float64Array, count: number): number[] {
+  const positive = values.filter((v) => v > 0).sort();
+  const threshold = positive.length > count ? (positive[positive.length - count] as number) : 0;
+  const out: number[] = [];
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j] as number;
+    if (v > 0 && v >= threshold) out.push(j);
   }
+  return out.sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
 }
 
 function chooseTerms(

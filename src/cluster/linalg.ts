@@ -5,9 +5,28 @@ export const GRAM_BLOCK = 8192;
 
 /** G = Aᵀ A for A (n × k, row-major): k × k, summed over fixed blocks of rows. */
 export function gram(a: Float64Array, n: number, k: number): Float64Array {
+  return sumGramBlocks(gramBlocks(a, n, k, 0, Math.ceil(n / GRAM_BLOCK)), k);
+}
+
+/** The Gram matrices of blocks [from, to) of GRAM_BLOCK rows of A (n × k). */
+export function gramBlocks(
+  a: Float64Array,
+  n: number,
+  k: number,
+  from: number,
+  to: number,
+): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let b = from; b < to; b++) {
+    out.push(gramRows(a, k, b * GRAM_BLOCK, Math.min(n, (b + 1) * GRAM_BLOCK)));
+  }
+  return out;
+}
+
+/** The sum of Gram blocks, in block order (so any split over threads gives the same bits). */
+export function sumGramBlocks(blocks: readonly Float64Array[], k: number): Float64Array {
   const g = new Float64Array(k * k);
-  for (let from = 0; from < n; from += GRAM_BLOCK) {
-    const part = gramRows(a, k, from, Math.min(n, from + GRAM_BLOCK));
+  for (const part of blocks) {
     for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + (part[i] as number);
   }
   return g;

@@ -21,9 +21,12 @@ import {
   weighting,
 } from "../vectorize/tfidf.js";
 import {
+  analyzeChunk,
   Analyzer,
-  BOUNDARY,
+  chunkTexts,
+  docsOf,
   tokenizeCorpus,
+  type TextChunk,
   type TextOptions,
   type TokenDocs,
 } from "./tokenize.js";
@@ -43,51 +46,6 @@ export const PARALLEL_MIN_PAPERS = 4000;
 /** Worker threads used when the pipeline does not say: one per core, at most 4. */
 export function defaultThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
-}
-
-/** What a chunk's texts travel as: strings, and where each paper's fields start. */
-export interface TextChunk {
-  texts: string[];
-  /** paper i's fields are texts[start[i]] .. texts[start[i + 1] - 1] */
-  start: Int32Array;
-}
-
-export function chunkTexts(papers: readonly Paper[], options: TextOptions): TextChunk {
-  const texts: string[] = [];
-  const start = new Int32Array(papers.length + 1);
-  papers.forEach((p, i) => {
-    for (const f of options.fields) {
-      if (f === "keywords") texts.push(...(p.keywords ?? []));
-      else texts.push(p[f]);
-    }
-    start[i + 1] = texts.length;
-  });
-  return { texts, start };
-}
-
-/** Analyses a chunk (in a worker, or on the main thread with the main analyzer). */
-export function analyzeChunk(a: Analyzer, chunk: TextChunk): { ids: Int32Array; ptr: Int32Array } {
-  const n = chunk.start.length - 1;
-  const ptr = new Int32Array(n + 1);
-  let ids = new Int32Array(1 << 16);
-  let at = 0;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    out.length = 0;
-    for (let t = chunk.start[i] as number; t < (chunk.start[i + 1] as number); t++) {
-      a.analyze(chunk.texts[t] as string, out);
-    }
-    if (out[out.length - 1] === BOUNDARY) out.pop();
-    if (at + out.length > ids.length) {
-      const grown = new Int32Array(Math.max(ids.length * 2, at + out.length));
-      grown.set(ids.subarray(0, at));
-      ids = grown;
-    }
-    for (let j = 0; j < out.length; j++) ids[at + j] = out[j] as number;
-    at += out.length;
-    ptr[i + 1] = at;
-  }
-  return { ids: ids.slice(0, at), ptr };
 }
 
 const workerUrl = new URL("./tokenize-worker.js", import.meta.url);
@@ -180,12 +138,6 @@ class ChunkWorker {
   }
 }
 
-function docsOf(ids: Int32Array, ptr: Int32Array, out: Int32Array[] = []): Int32Array[] {
-  for (let i = 0; i + 1 < ptr.length; i++)
-    out.push(ids.subarray(ptr[i] as number, ptr[i + 1] as number));
-  return out;
-}
-
 /**
  * The text stage and the n-gram counting of TF-IDF on `threads` threads (the main one
  * included), then the fit. Round one: each thread analyses its chunk; the main thread merges
@@ -240,7 +192,7 @@ export async function tokenizeAndFit(
         sendDocs: keepDocs,
       }),
     );
-    const counts = countNgrams(docs, nTerms, tfidfOptions.ngramRange, common, wantTf, uni);
+    const counts = countNgrams(docs, nTerms, tfidfOptions.ngramRange, common, wantTf);
     const counted = await Promise.all(round2);
     const slotMaps = counted.map((r, w) => {
       const map = maps[w] as Int32Array;
@@ -254,7 +206,7 @@ export async function tokenizeAndFit(
       return mergeCounts(counts, r.counts, map);
     });
     const tokens = { terms: a.terms, display: a.displayForms(), docs: keepDocs ? docs : [] };
-    const { model, colOf } = fitVocabulary(a.terms, counts, tfidfOptions, papers.length);
+    const { model, colOf } = fitVocabulary(a.terms, uni, counts, tfidfOptions, papers.length);
     // round three: every thread builds its own rows of the matrix
     const w8 = weighting(model);
     const round3 = workers.map((w, i) => {

@@ -65,7 +65,7 @@ export class TokenTable {
     return this.words.length;
   }
 
-  /** The id of text[start, end), interning it when new (`isNew` tells the caller). */
+  /** The id of text[start, end), interning it when new (ids are dense, in order of first sight). */
   intern(text: string, start: number, end: number, hash: number): number {
     if ((this.words.length + 1) * 2 > this.buckets.length) this.grow();
     const mask = this.buckets.length - 1;
@@ -82,7 +82,6 @@ export class TokenTable {
         }
         this.hashes[id] = hash;
         this.buckets[b] = id + 1;
-        this.lastWasNew = true;
         return id;
       }
       if (this.hashes[s - 1] !== hash) continue;
@@ -90,15 +89,9 @@ export class TokenTable {
       if (w.length !== len) continue;
       let k = 0;
       while (k < len && w.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-      if (k === len) {
-        this.lastWasNew = false;
-        return s - 1;
-      }
+      if (k === len) return s - 1;
     }
   }
-
-  /** Whether the last `intern` added a word. */
-  lastWasNew = false;
 
   private grow(): void {
     const buckets = new Int32Array(this.buckets.length * 2);
@@ -112,10 +105,14 @@ export class TokenTable {
   }
 }
 
+const FNV_OFFSET = 0x811c9dc5 | 0;
+/** One FNV-1a step: the hash so far with one more code unit. */
+const mix = (h: number, code: number): number => Math.imul(h ^ code, 0x01000193);
+
 /** The hash `scanText` computes for a word (FNV-1a over its code units). */
 export function hashOf(word: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let k = 0; k < word.length; k++) h = mix(h, word.charCodeAt(k));
   return h;
 }
 
@@ -133,36 +130,28 @@ export function scanText(
   const n = text.length;
   let i = 0;
   while (i < n) {
-    const code = text.charCodeAt(i);
-    const cls = c[code] as number;
-    let step = cls === WORD ? 1 : code >= 0xd800 && code <= 0xdbff ? astralWordLength(text, i) : 0;
+    let step = wordAt(c, text, i);
     if (step > 0) {
       const start = i;
-      let h = 0x811c9dc5 | 0;
+      let h = FNV_OFFSET;
       for (;;) {
-        // an alphanumeric run (the common case, one code unit at a time, inline)
+        // an alphanumeric run: one code unit at a time in the common case, written out (a
+        // general loop over `step` units costs half again the whole scan)
         for (;;) {
-          if (step === 1) {
-            h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-            i++;
-          } else {
-            h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-            h = Math.imul(h ^ text.charCodeAt(i + 1), 0x01000193);
-            i += 2;
-          }
+          h = mix(h, text.charCodeAt(i));
+          if (step === 2) h = mix(h, text.charCodeAt(i + 1));
+          i += step;
           if (i >= n) break;
           const next = text.charCodeAt(i);
-          step =
-            c[next] === WORD ? 1 : next >= 0xd800 && next <= 0xdbff ? astralWordLength(text, i) : 0;
+          step = c[next] === WORD ? 1 : wordAt(c, text, i);
           if (step === 0) break;
         }
         // a joiner between two runs keeps the word going
         if (i + 1 < n && c[text.charCodeAt(i)] === JOINER) {
-          const next = wordAt(c, text, i + 1);
-          if (next > 0) {
-            h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+          step = wordAt(c, text, i + 1);
+          if (step > 0) {
+            h = mix(h, text.charCodeAt(i));
             i += 1;
-            step = next;
             continue;
           }
         }
@@ -171,7 +160,8 @@ export function scanText(
       word(table.intern(text, start, i, h));
       continue;
     }
-    if (cls === END) {
+    const code = text.charCodeAt(i);
+    if (c[code] === END) {
       if (i + 1 >= n || c[text.charCodeAt(i + 1)] === SPACE) sentence();
     } else if (code === 0x0a) {
       // a blank line: this newline, white space, another newline

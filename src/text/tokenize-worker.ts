@@ -6,16 +6,14 @@
 //    them. Typed arrays are transferred, not copied.
 import { parentPort, workerData } from "node:worker_threads";
 import { countNgrams, countsMessage, fromIdRows, unigramCounts } from "../vectorize/tfidf.js";
-import {
-  analyzeChunk,
-  type AnalyzedMessage,
-  type CountedMessage,
-  type CountRequest,
-  type MatrixMessage,
-  type MatrixRequest,
-  type TextChunk,
+import type {
+  AnalyzedMessage,
+  CountedMessage,
+  CountRequest,
+  MatrixMessage,
+  MatrixRequest,
 } from "./parallel.js";
-import { Analyzer, type TextOptions } from "./tokenize.js";
+import { analyzeChunk, Analyzer, docsOf, type TextChunk, type TextOptions } from "./tokenize.js";
 
 const { options } = workerData as { options: TextOptions };
 const port = parentPort;
@@ -23,10 +21,7 @@ if (port) {
   port.once("message", (chunk: TextChunk) => {
     const a = new Analyzer(options);
     const { ids, ptr } = analyzeChunk(a, chunk);
-    const docs: Int32Array[] = [];
-    for (let i = 0; i + 1 < ptr.length; i++) {
-      docs.push(ids.subarray(ptr[i] as number, ptr[i + 1] as number));
-    }
+    const docs = docsOf(ids, ptr);
     const uni = unigramCounts(docs, a.terms.length);
     const analyzed: AnalyzedMessage = {
       terms: a.terms,
@@ -36,14 +31,7 @@ if (port) {
     };
     port.postMessage(analyzed);
     port.once("message", (req: CountRequest) => {
-      const counted = countNgrams(
-        docs,
-        a.terms.length,
-        req.ngramRange,
-        req.common,
-        req.wantTf,
-        uni,
-      );
+      const counted = countNgrams(docs, a.terms.length, req.ngramRange, req.common, req.wantTf);
       const counts = countsMessage(counted);
       const reply: CountedMessage = { counts, ...(req.sendDocs && { ids, ptr }) };
       const transfer = [

@@ -186,16 +186,17 @@ export class Analyzer {
     return out;
   }
 
+  /** Term ids of one document's texts (its fields), texts[from] .. texts[to - 1]. */
+  analyzeFields(texts: readonly string[], from: number, to: number, out: number[] = []): number[] {
+    for (let t = from; t < to; t++) this.analyze(texts[t] as string, out);
+    if (out[out.length - 1] === BOUNDARY) out.pop();
+    return out;
+  }
+
   /** Term ids of a paper's configured fields. */
   analyzePaper(p: Paper): Int32Array {
-    const out: number[] = [];
-    for (const f of this.options.fields) {
-      if (f === "keywords") {
-        for (const k of p.keywords ?? []) this.analyze(k, out);
-      } else this.analyze(p[f], out);
-    }
-    if (out[out.length - 1] === BOUNDARY) out.pop();
-    return Int32Array.from(out);
+    const texts = paperTexts(p, this.options.fields);
+    return Int32Array.from(this.analyzeFields(texts, 0, texts.length));
   }
 
   /**
@@ -257,11 +258,67 @@ export class Analyzer {
   }
 }
 
+/** A paper's texts for the configured fields, in order (keywords: one text each). */
+export function paperTexts(p: Paper, fields: readonly TextField[]): string[] {
+  const texts: string[] = [];
+  for (const f of fields) {
+    if (f === "keywords") texts.push(...(p.keywords ?? []));
+    else texts.push(p[f]);
+  }
+  return texts;
+}
+
 export function tokenizeCorpus(
   papers: readonly Paper[],
   options: Partial<TextOptions> = {},
 ): TokenDocs {
   const a = new Analyzer(options);
-  const docs = papers.map((p) => a.analyzePaper(p));
-  return { terms: a.terms, display: a.displayForms(), docs };
+  const { ids, ptr } = analyzeChunk(a, chunkTexts(papers, a.options));
+  return { terms: a.terms, display: a.displayForms(), docs: docsOf(ids, ptr) };
+}
+
+/** What a chunk's texts travel as: strings, and where each paper's fields start. */
+export interface TextChunk {
+  texts: string[];
+  /** paper i's fields are texts[start[i]] .. texts[start[i + 1] - 1] */
+  start: Int32Array;
+}
+
+export function chunkTexts(papers: readonly Paper[], options: TextOptions): TextChunk {
+  const texts: string[] = [];
+  const start = new Int32Array(papers.length + 1);
+  papers.forEach((p, i) => {
+    texts.push(...paperTexts(p, options.fields));
+    start[i + 1] = texts.length;
+  });
+  return { texts, start };
+}
+
+/** Analyses a chunk (in a worker, or on the main thread with the main analyzer). */
+export function analyzeChunk(a: Analyzer, chunk: TextChunk): { ids: Int32Array; ptr: Int32Array } {
+  const n = chunk.start.length - 1;
+  const ptr = new Int32Array(n + 1);
+  let ids = new Int32Array(1 << 16);
+  let at = 0;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    out.length = 0;
+    a.analyzeFields(chunk.texts, chunk.start[i] as number, chunk.start[i + 1] as number, out);
+    if (at + out.length > ids.length) {
+      const grown = new Int32Array(Math.max(ids.length * 2, at + out.length));
+      grown.set(ids.subarray(0, at));
+      ids = grown;
+    }
+    for (let j = 0; j < out.length; j++) ids[at + j] = out[j] as number;
+    at += out.length;
+    ptr[i + 1] = at;
+  }
+  return { ids: ids.slice(0, at), ptr };
+}
+
+/** Documents as views of one buffer of term ids (document i: ids[ptr[i] .. ptr[i + 1])). */
+export function docsOf(ids: Int32Array, ptr: Int32Array, out: Int32Array[] = []): Int32Array[] {
+  for (let i = 0; i + 1 < ptr.length; i++)
+    out.push(ids.subarray(ptr[i] as number, ptr[i + 1] as number));
+  return out;
 }

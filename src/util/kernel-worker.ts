@@ -1,7 +1,7 @@
 // A kernel worker thread (see kernels.ts): computes a range of output rows of a product, on
 // shared memory, and answers "done" (or, for Gram blocks, the block sums).
 import { parentPort } from "node:worker_threads";
-import { GRAM_BLOCK, gramRows, matmulRows } from "../cluster/linalg.js";
+import { gramBlocks, matmulRows } from "../cluster/linalg.js";
 import { lloydRestarts } from "../cluster/kmeans.js";
 import { csrTimesDenseRows } from "../vectorize/sparse.js";
 
@@ -22,11 +22,7 @@ parentPort?.on("message", (t: any) => {
     matmulRows(t.a, t.k, t.b, t.m, t.out, t.from, t.to);
     parentPort?.postMessage({});
   } else if (t.op === "gram") {
-    const gram: Float64Array[] = [];
-    for (let b = t.from; b < t.to; b++) {
-      gram.push(gramRows(t.a, t.k, b * GRAM_BLOCK, Math.min(t.n, (b + 1) * GRAM_BLOCK)));
-    }
-    parentPort?.postMessage({ gram });
+    parentPort?.postMessage({ gram: gramBlocks(t.a, t.n, t.k, t.from, t.to) });
   } else if (t.op === "lloydRestarts") {
     const p = { data: t.data, n: t.n, d: t.d };
     parentPort?.postMessage({

@@ -1,14 +1,22 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { GRAM_BLOCK, gramRows, matmulRows } from "../cluster/linalg.js";
+import {
+  GRAM_BLOCK,
+  gram,
+  gramBlocks,
+  matmul,
+  matmulRows,
+  sumGramBlocks,
+} from "../cluster/linalg.js";
 import { lloydRestarts, type Points, type RestartRun } from "../cluster/kmeans.js";
-import { csrTimesDenseRows, type Csr } from "../vectorize/sparse.js";
+import { csrTimesDense, csrTimesDenseRows, type Csr } from "../vectorize/sparse.js";
 
 /**
  * The LSA's dense and sparse products on several threads, over shared memory: the operands
- * are copied once into SharedArrayBuffers, each thread computes a range of output rows, and
- * nothing is sent back but "done". Every output row is computed exactly as on one thread (and
+ * are copied once into SharedArrayBuffers, each thread computes a range of output rows in
+ * place, and only small things travel back (Gram blocks of k × k, restart centroids). Every
+ * output row is computed exactly as on one thread (and
  * Gram sums run in fixed blocks), so results do not depend on the thread count.
  */
 
@@ -29,41 +37,11 @@ export interface Kernels {
   close(): void;
 }
 
-/** Sums the Gram blocks of rows [0, n) of a in block order (any thread count, same result). */
-function sumBlocks(partials: Float64Array[], k: number): Float64Array {
-  const g = new Float64Array(k * k);
-  for (const p of partials)
-    for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + (p[i] as number);
-  return g;
-}
-
-function gramBlocks(
-  a: Float64Array,
-  n: number,
-  k: number,
-  from: number,
-  to: number,
-): Float64Array[] {
-  const out: Float64Array[] = [];
-  for (let b = from; b < to; b++)
-    out.push(gramRows(a, k, b * GRAM_BLOCK, Math.min(n, (b + 1) * GRAM_BLOCK)));
-  return out;
-}
-
 /** The same products on the calling thread only. */
 export const serialKernels: Kernels = {
-  csrTimesDense: (m, w, k, colOf = null) => {
-    const y = new Float64Array(m.nRows * k);
-    csrTimesDenseRows(m, w, k, colOf, y, 0, m.nRows);
-    return Promise.resolve(y);
-  },
-  matmul: (a, n, k, b, m) => {
-    const c = new Float64Array(n * m);
-    matmulRows(a, k, b, m, c, 0, n);
-    return Promise.resolve(c);
-  },
-  gram: (a, n, k) =>
-    Promise.resolve(sumBlocks(gramBlocks(a, n, k, 0, Math.ceil(n / GRAM_BLOCK)), k)),
+  csrTimesDense: (m, w, k, colOf = null) => Promise.resolve(csrTimesDense(m, w, k, colOf)),
+  matmul: (a, n, k, b, m) => Promise.resolve(matmul(a, n, k, b, m)),
+  gram: (a, n, k) => Promise.resolve(gram(a, n, k)),
   lloydRestarts: (p, inits, k, maxIterations, tolerance) =>
     Promise.resolve(lloydRestarts(p, inits, k, maxIterations, tolerance)),
   close: () => undefined,
@@ -150,30 +128,46 @@ class PoolKernels implements Kernels {
     return s;
   }
 
+  /**
+   * Runs range i ≥ 1 of `cuts` on worker i − 1 and range 0 on this thread (at the same time),
+   * then waits for the workers. Returns this thread's result and the workers' replies.
+   */
+  private async byRanges<T>(
+    cuts: readonly number[],
+    task: (from: number, to: number) => KernelTask,
+    mine: (from: number, to: number) => T,
+  ): Promise<{ mine: T; theirs: WorkerReply[] }> {
+    const pending = this.workers.map((wk, i) =>
+      this.run(wk, task(cuts[i + 1] as number, cuts[i + 2] as number)),
+    );
+    const own = mine(0, cuts[1] as number);
+    return { mine: own, theirs: await Promise.all(pending) };
+  }
+
   async csrTimesDense(m: Csr, w: Floats, k: number, colOf: Int32Array | null = null) {
     const x = this.sharedCsr(m);
     const y = sharedZeros(m.nRows * k);
-    const cuts = split(m.nRows, this.workers.length + 1, (r) => x.indptr[r] as number);
     const ws = shared(w);
     const cs = colOf ? shared(colOf) : null;
-    const pending = this.workers.map((wk, i) =>
-      this.run(wk, {
+    const { indptr, indices, data, nRows, nCols } = x;
+    await this.byRanges(
+      split(nRows, this.workers.length + 1, (r) => indptr[r] as number),
+      (from, to) => ({
         op: "csrTimesDense",
-        indptr: x.indptr,
-        indices: x.indices,
-        data: x.data,
-        nRows: x.nRows,
-        nCols: x.nCols,
+        indptr,
+        indices,
+        data,
+        nRows,
+        nCols,
         w: ws,
         k,
         colOf: cs,
         out: y,
-        from: cuts[i + 1],
-        to: cuts[i + 2],
+        from,
+        to,
       }),
+      (from, to) => csrTimesDenseRows(x, ws, k, cs, y, from, to),
     );
-    csrTimesDenseRows(x, ws, k, cs, y, 0, cuts[1] as number);
-    await Promise.all(pending);
     return y;
   }
 
@@ -181,34 +175,23 @@ class PoolKernels implements Kernels {
     const as = shared(a);
     const bs = shared(b);
     const c = sharedZeros(n * m);
-    const cuts = split(n, this.workers.length + 1, (r) => r);
-    const pending = this.workers.map((wk, i) =>
-      this.run(wk, {
-        op: "matmul",
-        a: as,
-        k,
-        b: bs,
-        m,
-        out: c,
-        from: cuts[i + 1],
-        to: cuts[i + 2],
-      }),
+    await this.byRanges(
+      split(n, this.workers.length + 1, (r) => r),
+      (from, to) => ({ op: "matmul", a: as, k, b: bs, m, out: c, from, to }),
+      (from, to) => matmulRows(as, k, bs, m, c, from, to),
     );
-    matmulRows(as, k, bs, m, c, 0, cuts[1] as number);
-    await Promise.all(pending);
     return c;
   }
 
   async gram(a: Float64Array, n: number, k: number) {
     const blocks = Math.ceil(n / GRAM_BLOCK);
     const as = shared(a);
-    const cuts = split(blocks, this.workers.length + 1, (b) => b);
-    const pending = this.workers.map((wk, i) =>
-      this.run(wk, { op: "gram", a: as, n, k, from: cuts[i + 1], to: cuts[i + 2] }),
+    const { mine, theirs } = await this.byRanges(
+      split(blocks, this.workers.length + 1, (b) => b),
+      (from, to) => ({ op: "gram", a: as, n, k, from, to }),
+      (from, to) => gramBlocks(as, n, k, from, to),
     );
-    const mine = gramBlocks(as, n, k, 0, cuts[1] as number);
-    const theirs = await Promise.all(pending);
-    return sumBlocks([...mine, ...theirs.flatMap((t) => t.gram ?? [])], k);
+    return sumGramBlocks([...mine, ...theirs.flatMap((t) => t.gram ?? [])], k);
   }
 
   async lloydRestarts(

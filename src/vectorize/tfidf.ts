@@ -95,11 +95,14 @@ export function dfBounds(o: TfidfOptions, nDocs: number): { minCount: number; ma
   return { minCount, maxCount };
 }
 
+/** Each term's document frequency and total count. */
+export interface UnigramCounts {
+  df: Int32Array;
+  tf: Float64Array;
+}
+
 /** Each term's document frequency (and total count) over documents of term ids. */
-export function unigramCounts(
-  docs: readonly Int32Array[],
-  nTerms: number,
-): { df: Int32Array; tf: Float64Array } {
+export function unigramCounts(docs: readonly Int32Array[], nTerms: number): UnigramCounts {
   const df = new Int32Array(nTerms);
   const tf = new Float64Array(nTerms);
   const last = new Int32Array(nTerms).fill(-1);
@@ -127,8 +130,6 @@ export function unigramCounts(
  */
 export interface NgramCounts {
   table: NgramTable;
-  uniDf: Int32Array;
-  uniTf: Float64Array;
   /** total count of each longer n-gram, by slot (only when maxFeatures needs it) */
   slotTf: Float64Array | null;
   /** the documents' id rows, in segments (one per chunk, in document order) */
@@ -153,11 +154,10 @@ export function countNgrams(
   ngramRange: [number, number],
   common: Uint8Array | null,
   wantTf: boolean,
-  uni: { df: Int32Array; tf: Float64Array } = unigramCounts(docs, nTerms),
+  table: NgramTable = new NgramTable(nTerms, nTerms * 4),
 ): NgramCounts {
   const [lo, hi] = ngramRange;
   const nDocs = docs.length;
-  const table = new NgramTable(nTerms, nTerms * 4);
   let slotTf: Float64Array | null = wantTf ? new Float64Array(nTerms * 4) : null;
   const rowPtr = new Int32Array(nDocs + 1);
   let rowIds = new Int32Array(Math.max(1024, nDocs * 64));
@@ -188,11 +188,7 @@ export function countNgrams(
         }
         if (slotTf !== null) {
           const slot = id - nTerms;
-          if (slot >= slotTf.length) {
-            const grown = new Float64Array(Math.max(slotTf.length * 2, slot + 1));
-            grown.set(slotTf);
-            slotTf = grown;
-          }
+          slotTf = withIndex(slotTf, slot);
           slotTf[slot] = (slotTf[slot] as number) + 1;
         }
       }
@@ -221,11 +217,17 @@ export function countNgrams(
   }
   return {
     table,
-    uniDf: uni.df,
-    uniTf: uni.tf,
     slotTf,
     rows: [{ ptr: rowPtr, ids: rowIds.slice(0, nRow), counts: rowCounts.slice(0, nRow) }],
   };
+}
+
+/** `a`, or a copy at least twice as long, so that index i exists. */
+function withIndex(a: Float64Array, i: number): Float64Array {
+  if (i < a.length) return a;
+  const grown = new Float64Array(Math.max(a.length * 2, i + 1));
+  grown.set(a);
+  return grown;
 }
 
 /** What a worker thread's counts travel as (typed arrays only). */
@@ -273,11 +275,7 @@ export function mergeCounts(
     t.entries[at] = (t.entries[at] as number) + (e[o + 2] as number);
     if (into.slotTf !== null && part.slotTf !== null) {
       const slot = gid - t.nTerms;
-      if (slot >= into.slotTf.length) {
-        const grown = new Float64Array(Math.max(into.slotTf.length * 2, slot + 1));
-        grown.set(into.slotTf);
-        into.slotTf = grown;
-      }
+      into.slotTf = withIndex(into.slotTf, slot);
       into.slotTf[slot] = (into.slotTf[slot] as number) + (part.slotTf[s] as number);
     }
   }
@@ -294,15 +292,9 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
   const nTerms = tokens.terms.length;
   const uni = unigramCounts(tokens.docs, nTerms);
   const common = commonTerms(uni.df, minCount);
-  const counts = countNgrams(
-    tokens.docs,
-    nTerms,
-    o.ngramRange,
-    common,
-    o.maxFeatures !== null,
-    uni,
-  );
-  return fitFromCounts(tokens.terms, counts, o, nDocs);
+  const counts = countNgrams(tokens.docs, nTerms, o.ngramRange, common, o.maxFeatures !== null);
+  const { model, colOf } = fitVocabulary(tokens.terms, uni, counts, o, nDocs);
+  return { model, ...fromIdRows(weighting(model), counts.rows, colOf) };
 }
 
 /** 1 for the terms that reach minDf (only their n-grams can). */
@@ -312,20 +304,10 @@ export function commonTerms(df: Int32Array, minCount: number): Uint8Array {
   return common;
 }
 
-/** The vocabulary, idf and fitted matrix from counted n-grams. */
-export function fitFromCounts(
-  terms: readonly string[],
-  counts: NgramCounts,
-  options: TfidfOptions,
-  nDocs: number,
-): Fitted {
-  const { model, colOf } = fitVocabulary(terms, counts, options, nDocs);
-  return { model, ...fromIdRows(weighting(model), counts.rows, colOf) };
-}
-
 /** The vocabulary and idf from counted n-grams, and each n-gram id's column (or -1). */
 export function fitVocabulary(
   terms: readonly string[],
+  uni: UnigramCounts,
   counts: NgramCounts,
   options: TfidfOptions,
   nDocs: number,
@@ -335,7 +317,8 @@ export function fitVocabulary(
   if (nDocs === 0) throw new UserError(msg.emptyCorpus());
   const [lo] = o.ngramRange;
   const { minCount, maxCount } = dfBounds(o, nDocs);
-  const { table, uniDf, uniTf, slotTf } = counts;
+  const { table, slotTf } = counts;
+  const { df: uniDf, tf: uniTf } = uni;
   const nTerms = table.nTerms;
   const nIds = table.size;
   const entries = table.entries;
@@ -444,32 +427,36 @@ export function fit(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): Tfi
   return fitTransform(tokens, options).model;
 }
 
-/** Applies a fitted model to token documents (which may come from another analyzer run). */
+/**
+ * Applies a fitted model to token documents (which may come from another analyzer run): the
+ * vocabulary's n-grams are interned first, the documents counted as in fitting (only n-grams
+ * of vocabulary words), and each vocabulary n-gram's id gives its column.
+ */
 export function transform(model: TfidfModel, tokens: TokenDocs): Csr {
-  return transformWithCounts(model, tokens).matrix;
-}
-
-/** `transform`, with each stored entry's raw count as well. */
-export function transformWithCounts(model: TfidfModel, tokens: TokenDocs): Vectorized {
   if (model.kind !== TFIDF_MODEL_KIND || model.version !== TFIDF_MODEL_VERSION) {
     throw new UserError(msg.badModel(String(model.kind), String(model.version)));
   }
   const termIndex = new Map<string, number>();
   tokens.terms.forEach((t, i) => termIndex.set(t, i));
-  const table = new NgramTable(tokens.terms.length, model.vocabulary.length);
-  const cols: [number, number][] = [];
-  for (let col = 0; col < model.vocabulary.length; col++) {
-    const parts = (model.vocabulary[col] as string).split(" ");
-    let id = termIndex.get(parts[0] as string) ?? -1;
-    for (let i = 1; i < parts.length && id >= 0; i++) {
-      const t = termIndex.get(parts[i] as string);
-      id = t === undefined ? -1 : table.intern(id, t);
+  const nTerms = tokens.terms.length;
+  const table = new NgramTable(nTerms, model.vocabulary.length);
+  const inVocabulary = new Uint8Array(nTerms);
+  const columns: [number, number][] = [];
+  model.vocabulary.forEach((entry, col) => {
+    let id = -1;
+    for (const part of entry.split(" ")) {
+      const t = termIndex.get(part);
+      if (t === undefined) return;
+      inVocabulary[t] = 1;
+      id = id < 0 ? t : table.intern(id, t);
     }
-    if (id >= 0) cols.push([id, col]);
-  }
-  const ids = new Array<number>(model.vocabulary.length).fill(-1);
-  for (const [id, col] of cols) ids[col] = id;
-  return vectorize(model, tokens, table, columns(table, ids));
+    columns.push([id, col]);
+  });
+  const { ngramRange } = model.options;
+  const counts = countNgrams(tokens.docs, nTerms, ngramRange, inVocabulary, false, table);
+  const colOf = new Int32Array(table.size).fill(-1);
+  for (const [id, col] of columns) colOf[id] = col;
+  return fromIdRows(weighting(model), counts.rows, colOf).matrix;
 }
 
 /** A TF-IDF matrix and, parallel to its data, each entry's raw count in its document. */
@@ -477,97 +464,6 @@ export interface Vectorized {
   matrix: Csr;
   /** raw n-gram counts, parallel to matrix.data (saturating at 65,535) */
   counts: Uint16Array;
-}
-
-/**
- * Marks each vocabulary column on its n-gram: a unigram's column goes in the returned array,
- * a longer n-gram's (plus one) in its slot's second field, so a lookup costs no extra probe.
- * `ids[col]` is the column's n-gram id, or -1 when it cannot occur.
- */
-function columns(table: NgramTable, ids: readonly number[]): Int32Array {
-  const uni = new Int32Array(table.nTerms).fill(-1);
-  const e = table.entries;
-  for (let s = 0; s < table.size - table.nTerms; s++) e[s * STRIDE + 3] = 0;
-  ids.forEach((id, col) => {
-    if (id < 0) return;
-    if (id < table.nTerms) uni[id] = col;
-    else e[(id - table.nTerms) * STRIDE + 3] = col + 1;
-  });
-  return uni;
-}
-
-/**
- * Appends rows of (column, raw count) entries, sorted by column, as TF-IDF weights: tf (or
- * 1 + ln tf), times idf, then the row norm.
- */
-class RowWriter {
-  private readonly idf: Float64Array;
-  private readonly o: TfidfOptions;
-  readonly indptr: Int32Array;
-  private indices: Int32Array;
-  private data: Float32Array;
-  private counts: Uint16Array;
-  private w64 = new Float64Array(256);
-  private nnz = 0;
-  private rows = 0;
-
-  constructor(model: TfidfModel, nDocs: number, expectedNnz: number) {
-    this.o = model.options;
-    this.idf = Float64Array.from(model.idf);
-    this.indptr = new Int32Array(nDocs + 1);
-    const size = Math.max(16, expectedNnz);
-    this.indices = new Int32Array(size);
-    this.data = new Float32Array(size);
-    this.counts = new Uint16Array(size);
-  }
-
-  /** One row: `m` columns (increasing) with their raw counts. */
-  row(cols: Int32Array, tfs: Int32Array, m: number): void {
-    const o = this.o;
-    let nnz = this.nnz;
-    if (nnz + m > this.indices.length) {
-      const size = Math.max(this.indices.length * 2, nnz + m);
-      const ni = new Int32Array(size);
-      ni.set(this.indices.subarray(0, nnz));
-      const nd = new Float32Array(size);
-      nd.set(this.data.subarray(0, nnz));
-      const nc = new Uint16Array(size);
-      nc.set(this.counts.subarray(0, nnz));
-      this.indices = ni;
-      this.data = nd;
-      this.counts = nc;
-    }
-    if (this.w64.length < m) this.w64 = new Float64Array(m * 2);
-    const w64 = this.w64;
-    let norm = 0;
-    for (let i = 0; i < m; i++) {
-      const col = cols[i] as number;
-      const c = tfs[i] as number;
-      const w = (o.sublinearTf ? 1 + Math.log(c) : c) * (this.idf[col] as number);
-      w64[i] = w;
-      this.indices[nnz + i] = col;
-      this.counts[nnz + i] = c > 65535 ? 65535 : c;
-      norm += o.norm === "l1" ? Math.abs(w) : w * w;
-    }
-    const div = o.norm !== "none" && norm > 0 ? (o.norm === "l2" ? Math.sqrt(norm) : norm) : 1;
-    for (let i = 0; i < m; i++) this.data[nnz + i] = (w64[i] as number) / div;
-    nnz += m;
-    this.nnz = nnz;
-    this.indptr[++this.rows] = nnz;
-  }
-
-  finish(nCols: number): Vectorized {
-    return {
-      matrix: {
-        nRows: this.rows,
-        nCols,
-        indptr: this.indptr,
-        indices: this.indices.slice(0, this.nnz),
-        data: this.data.slice(0, this.nnz),
-      },
-      counts: this.counts.slice(0, this.nnz),
-    };
-  }
 }
 
 /**
@@ -662,54 +558,4 @@ function weighRows(
     const div = o.norm !== "none" && norm > 0 ? (o.norm === "l2" ? Math.sqrt(norm) : norm) : 1;
     for (let i = 0; i < m; i++) data[a + i] = (w64[i] as number) / div;
   }
-}
-
-function vectorize(
-  model: TfidfModel,
-  tokens: TokenDocs,
-  table: NgramTable,
-  uniCol: Int32Array,
-): Vectorized {
-  const o = model.options;
-  const [lo, hi] = o.ngramRange;
-  const nCols = model.vocabulary.length;
-  const nTerms = table.nTerms;
-  const e = table.entries;
-  const tfCount = new Int32Array(nCols);
-  const touched = new Int32Array(nCols);
-  const tfs = new Int32Array(nCols);
-  let nTouched = 0;
-  const nDocs = tokens.docs.length;
-  const w = new RowWriter(model, nDocs, nDocs * 32);
-  for (let d = 0; d < nDocs; d++) {
-    const doc = tokens.docs[d] as Int32Array;
-    const n = doc.length;
-    for (let i = 0; i < n; i++) {
-      let id = doc[i] as number;
-      if (id === BOUNDARY) continue;
-      for (let len = 1; len <= hi; len++) {
-        if (len > 1) {
-          if (i + len > n) break;
-          const t = doc[i + len - 1] as number;
-          if (t === BOUNDARY) break;
-          id = table.get(id, t);
-          if (id < 0) break;
-        }
-        if (len < lo) continue;
-        const col =
-          len === 1 ? (uniCol[id] as number) : (e[(id - nTerms) * STRIDE + 3] as number) - 1;
-        if (col < 0) continue;
-        if (tfCount[col] === 0) touched[nTouched++] = col;
-        tfCount[col] = (tfCount[col] as number) + 1;
-      }
-    }
-    const row = touched.subarray(0, nTouched).sort();
-    for (let i = 0; i < nTouched; i++) {
-      tfs[i] = tfCount[row[i] as number] as number;
-      tfCount[row[i] as number] = 0;
-    }
-    w.row(row, tfs, nTouched);
-    nTouched = 0;
-  }
-  return w.finish(nCols);
 }
