@@ -1,4 +1,5 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
+import { FETCH_SOURCES, RAW_DIR, runFetch, type FetchSource } from "./fetch/index.js";
 import { loadPipeline } from "./config.js";
 import { ingest, type InputSpec } from "./ingest/index.js";
 import {
@@ -77,6 +78,50 @@ function threadsOption(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UserError(msg.badThreads(v));
   return n;
+}
+
+function dayOption(option: string) {
+  return (v: string): string => {
+    if (!isIsoDay(v)) throw new UserError(msg.invalidDay(option, v));
+    return v;
+  };
+}
+
+function intOption(option: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max)
+      throw new UserError(msg.badInteger(option, v, min, max));
+    return n;
+  };
+}
+
+function numberOption(option: string, min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n) || n < min)
+      throw new UserError(msg.badNumber(option, v, min));
+    return n;
+  };
+}
+
+interface FetchOptions {
+  from: string;
+  to: string;
+  category?: string;
+  query?: string;
+  set?: string;
+  metadataPrefix?: string;
+  pageSize?: number;
+  maxRecords?: number;
+  baseUrl?: string;
+  out?: string;
+  delay?: number;
+  timeout?: number;
+  retries?: number;
+  maxWait?: number;
+  backoff?: number;
+  pipeline?: string;
 }
 
 /** `--threads` and `--timings`, shared by the commands that cluster. */
@@ -187,6 +232,113 @@ Examples:
         }
       },
     );
+
+  program
+    .command("fetch")
+    .description(
+      "fetch new papers' raw responses into data/raw/<source>/ (kept; never fetched twice)",
+    )
+    .addArgument(new Argument("<source>", "where from").choices(FETCH_SOURCES))
+    .requiredOption("--from <date>", "first day YYYY-MM-DD", dayOption("--from"))
+    .requiredOption("--to <date>", "last day YYYY-MM-DD", dayOption("--to"))
+    .option("--category <cat>", "arxiv: category, e.g. cs.LG")
+    .option("--query <q>", "arxiv: more search syntax, ANDed (e.g. 'abs:diffusion')")
+    .option("--set <set>", "oai-pmh: set, e.g. cs")
+    .option("--metadata-prefix <prefix>", "oai-pmh: metadata format (default arXivRaw)")
+    .option(
+      "--page-size <n>",
+      "arxiv: entries per request (default 200)",
+      intOption("--page-size", 1, 2000),
+    )
+    .option(
+      "--max-records <n>",
+      "arxiv: stop after this many entries",
+      intOption("--max-records", 1),
+    )
+    .option("--base-url <url>", "the service's base URL (a mirror, or a local test server)")
+    .option(
+      "--out <dir>",
+      "root of the raw folder (default: the pipeline's fetch.out, else data/raw)",
+    )
+    .option(
+      "--delay <s>",
+      "seconds between requests (default: hf-daily 1, arxiv and oai-pmh 3)",
+      numberOption("--delay", 0),
+    )
+    .option(
+      "--timeout <s>",
+      "seconds one attempt may take (default 30)",
+      numberOption("--timeout", 0.001),
+    )
+    .option(
+      "--retries <n>",
+      "retries after a failed attempt (default 5)",
+      intOption("--retries", 0),
+    )
+    .option(
+      "--max-wait <s>",
+      "longest Retry-After honoured (default 600)",
+      numberOption("--max-wait", 0),
+    )
+    .option(
+      "--backoff <s>",
+      "wait before the first retry, doubling after (default 2; Retry-After overrides)",
+      numberOption("--backoff", 0),
+    )
+    .option("--pipeline <file>", "take these settings from a pipeline file's fetch section")
+    .addHelpText(
+      "after",
+      `
+Responses are saved whole, one file per day (hf-daily) or page (arxiv, oai-pmh); a file
+already there is never requested again, so an interrupted fetch resumes when run again.
+Then: papertrends ingest data/raw   (or list data/raw in a pipeline's inputs)
+
+Examples:
+  papertrends fetch hf-daily --from 2025-10-27 --to 2025-11-02
+  papertrends fetch arxiv --category cs.LG --from 2025-10-27 --to 2025-11-02
+  papertrends fetch oai-pmh --set cs --from 2025-10-27 --to 2025-11-02`,
+    )
+    .action(async (source: FetchSource, opts: FetchOptions) => {
+      const config = opts.pipeline !== undefined ? await loadPipeline(opts.pipeline) : undefined;
+      const f = config?.fetch;
+      const per = source === "hf-daily" ? f?.hfDaily : source === "arxiv" ? f?.arxiv : f?.oaiPmh;
+      const a = source === "arxiv" ? f?.arxiv : undefined;
+      const o = source === "oai-pmh" ? f?.oaiPmh : undefined;
+      const pick = <T>(...vs: (T | undefined)[]): T | undefined => vs.find((v) => v !== undefined);
+      const category = pick(opts.category, a?.category);
+      const query = pick(opts.query, a?.query);
+      const pageSize = pick(opts.pageSize, a?.pageSize);
+      const set = pick(opts.set, o?.set);
+      const metadataPrefix = pick(opts.metadataPrefix, o?.metadataPrefix);
+      const baseUrl = pick(opts.baseUrl, per?.baseUrl);
+      const delayS = pick(opts.delay, per?.delay);
+      const result = await runFetch(
+        {
+          source,
+          from: opts.from,
+          to: opts.to,
+          out: opts.out ?? f?.out ?? RAW_DIR,
+          ...(baseUrl !== undefined && { baseUrl }),
+          ...(delayS !== undefined && { delayS }),
+          ...(category !== undefined && { category }),
+          ...(query !== undefined && { query }),
+          ...(pageSize !== undefined && { pageSize }),
+          ...(opts.maxRecords !== undefined && { maxRecords: opts.maxRecords }),
+          ...(set !== undefined && { set }),
+          ...(metadataPrefix !== undefined && { metadataPrefix }),
+          http: {
+            ...(opts.timeout !== undefined && { timeoutMs: opts.timeout * 1000 }),
+            ...(opts.retries !== undefined && { retries: opts.retries }),
+            ...(opts.backoff !== undefined && { backoffMs: opts.backoff * 1000 }),
+            ...(opts.maxWait !== undefined && { maxRetryAfterMs: opts.maxWait * 1000 }),
+          },
+        },
+        (line) => io.stderr.write(`${line}\n`),
+      );
+      io.stdout(
+        `${msg.fetchSummary(source, result.dir, result.fetched, result.kept, result.items, result.requests)}\n`,
+      );
+    });
 
   program
     .command("cluster")

@@ -104,6 +104,38 @@ export const msg = {
   runDirMismatch: (id: string) =>
     `paper ${q(id)} of corpus.jsonl has no row in assignments.csv: the folder's files come from different runs`,
 
+  // fetch
+  fetchRange: (from: string, to: string) => `invalid range: --from ${from} is after --to ${to}`,
+  fetchDayNotOver: (day: string) =>
+    `skipped ${day} and later: the day is not over yet (UTC), so its list is still growing`,
+  fetchFailed: (url: string, failure: string) => `fetching ${url} failed: ${failure}`,
+  fetchRetry: (url: string, failure: string, waitS: number, attempt: number, retries: number) =>
+    `${url}: ${failure}; retry ${attempt} of ${retries} in ${waitS.toFixed(1)} s`,
+  fetchGaveUp: (url: string, attempts: number, failure: string) =>
+    `fetching ${url} failed after ${attempts} attempts: ${failure}; run the same command again to resume`,
+  retryAfterTooLong: (url: string, waitS: number, maxS: number) =>
+    `${url}: the server asks to wait ${Math.round(waitS)} s (Retry-After), more than --max-wait ${maxS} s; try again later`,
+  fetchNoTotal: () => `the feed has no <opensearch:totalResults>`,
+  fetchEmptyPage: (start: number, total: number) =>
+    `no entries at start ${start} although the query has ${total} results`,
+  fetchSummary: (
+    source: string,
+    dir: string,
+    fetched: number,
+    kept: number,
+    items: number,
+    requests: number,
+  ) =>
+    `${source}: ${fetched} response${fetched === 1 ? "" : "s"} fetched (${items} papers, ${requests} request${requests === 1 ? "" : "s"}), ${kept} already in ${dir}`,
+  badInteger: (option: string, value: string, min: number, max: number) =>
+    `invalid ${option}: ${q(value)} (expected a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"})`,
+  badNumber: (option: string, value: string, min: number) =>
+    `invalid ${option}: ${q(value)} (expected a number of at least ${min})`,
+  invalidDay: (option: string, value: string) =>
+    `invalid ${option}: ${q(value)} (expected a day as YYYY-MM-DD)`,
+  invalidUrl: (value: string) =>
+    `invalid --base-url: ${q(value)} (expected an http:// or https:// URL)`,
+
   // config
   unknownKey: (path: string, key: string, allowed: string[]) =>
     `${path}: unknown key ${q(key)} (allowed: ${allowed.join(", ")})`,

@@ -1,28 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FIX, PAGE, ROOT, tmp, tmpFile } from "./helpers.js";
+import { FIX, PAGE, ROOT, runCli, tmp, tmpFile } from "./helpers.js";
 
-/**
- * Runs the built CLI as a user would; records stdout, stderr and the exit code. Asynchronous,
- * so the test worker's event loop stays free while the subprocess runs.
- */
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "papertrends.js"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe("papertrends CLI", () => {
   it("ingest prints a summary per source and writes corpus and rejects", async () => {

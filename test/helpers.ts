@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,4 +49,27 @@ export function papersOf(items: ParseItem[]) {
 
 export function rejectsOf(items: ParseItem[]) {
   return items.flatMap((i) => (i.kind === "reject" ? [i.reject] : []));
+}
+
+/**
+ * Runs the built CLI as a user would; records stdout, stderr and the exit code. Asynchronous,
+ * so the test worker's event loop stays free while the subprocess runs.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin", "papertrends.js"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }
