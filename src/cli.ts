@@ -1,4 +1,6 @@
 import { Argument, Command, CommanderError, Option } from "commander";
+import { ingestIntoStore } from "./store/index.js";
+import { eventSentence, runWeek, type WeeklyResult } from "./weekly/run.js";
 import { FETCH_SOURCES, RAW_DIR, runFetch, type FetchSource } from "./fetch/index.js";
 import { loadPipeline } from "./config.js";
 import { ingest, type InputSpec } from "./ingest/index.js";
@@ -124,6 +126,29 @@ interface FetchOptions {
   pipeline?: string;
 }
 
+function formatWeekly(name: string, w: WeeklyResult, alpha: number): string {
+  const lines = [
+    `pipeline ${name}, week ${w.week} (run ${w.runId})`,
+    "",
+    `store: ${w.store.added} papers added, ${w.store.updated} updated, ${w.store.unchanged} unchanged, ${w.store.rejected} rejected`,
+    `papers: ${w.papers} dated up to the end of ${w.week}, ${w.newPapers} new since the last run`,
+    w.mode === "refit"
+      ? `themes: re-fitted (${w.reasons.join("; ")})`
+      : `themes: kept from the saved model${w.drift !== null ? ` (vocabulary drift ${w.drift.toFixed(3)})` : ""}`,
+    "",
+    ...w.themes.map((t) => `  ${t.themeId.padEnd(5)} ${String(t.size).padStart(6)}  ${t.name}`),
+    "",
+    w.events.length ? "changes since last week:" : "changes since last week: none",
+    ...w.events.map((e) => `  ${eventSentence(e)}`),
+    "",
+    w.trends ? formatTrends(w.trends, alpha) : `trends: not computed: ${w.trendsError}`,
+    "",
+    `wrote ${w.outDir}/`,
+    ...w.files.map((f) => `  ${f}`),
+  ];
+  return lines.join("\n");
+}
+
 /** `--threads` and `--timings`, shared by the commands that cluster. */
 function threadsFlag(): Option {
   return new Option(
@@ -170,6 +195,7 @@ export function buildProgram(io: Io): Command {
       "write rejected records with their reasons (default: next to --out)",
     )
     .option("--json", "print the summary as JSON")
+    .option("--store <file>", "add the papers to this corpus store (SQLite; upserted by id)")
     .addHelpText(
       "after",
       `
@@ -179,7 +205,8 @@ Examples:
   papertrends ingest data/hf-papers-search-page-2025-10-30.txt --as-of 2025-10-30
   papertrends ingest ../shared/data/hf-daily-papers --out corpus.jsonl --rejects rejects.jsonl
   papertrends ingest papers.csv --map abstract=Summary --map date=Published --json
-  papertrends ingest pipelines/hf-papers-page.yaml --out corpus.jsonl`,
+  papertrends ingest pipelines/hf-papers-page.yaml --out corpus.jsonl
+  papertrends ingest data/raw --store data/papertrends.db`,
     )
     .action(
       async (
@@ -191,6 +218,7 @@ Examples:
           out?: string;
           rejects?: string;
           json?: boolean;
+          store?: string;
         },
       ) => {
         let inputs: InputSpec[] = [];
@@ -220,7 +248,22 @@ Examples:
           ...(opts.out !== undefined && { corpus: opts.out }),
           ...(rejects !== undefined && { rejects }),
         });
-        if (opts.json) io.stdout(JSON.stringify(corpus.summary, null, 2) + "\n");
+        const stored =
+          opts.store !== undefined
+            ? await ingestIntoStore(
+                opts.store,
+                corpus,
+                inputs.map((i) => i.path),
+              )
+            : undefined;
+        if (opts.json)
+          io.stdout(
+            JSON.stringify(
+              stored ? { ...corpus.summary, store: stored.counts } : corpus.summary,
+              null,
+              2,
+            ) + "\n",
+          );
         else {
           io.stdout(formatSummary(corpus.summary) + "\n");
           if (opts.out) io.stdout(`\nwrote ${opts.out} (${corpus.papers.length} papers)\n`);
@@ -228,6 +271,10 @@ Examples:
           else if (corpus.rejects.length)
             io.stdout(
               `\n${corpus.rejects.length} rejected records not written (use --rejects FILE)\n`,
+            );
+          if (stored && opts.store !== undefined)
+            io.stdout(
+              `\n${msg.storeIngest(opts.store, stored.counts, stored.papers, corpus.rejects.length)}\n`,
             );
         }
       },
@@ -551,6 +598,10 @@ Examples:
     .description("run a pipeline file: ingest (and, as they land, cluster, trends, report)")
     .argument("<pipeline.yaml>", "pipeline file")
     .option("--input <files...>", "run the pipeline's settings on these inputs instead")
+    .option(
+      "--week <week>",
+      "weekly run on the pipeline's store, for an ISO week (e.g. 2025-W44): new papers placed with the saved model, themes keep their ids",
+    )
     .option("--as-of <date>", "capture day YYYY-MM-DD", asOfOption)
     .option("--out <dir>", "output folder (default: the pipeline's output, reports/<name>)")
     .addOption(
@@ -580,11 +631,25 @@ Examples:
           preset?: string;
           threads?: number;
           timings?: boolean;
+          week?: string;
         },
       ) => {
         const timer = new Timer();
         const config = await loadPipeline(file);
         timer.mark("load pipeline");
+        if (opts.week !== undefined) {
+          const w = await runWeek(config, opts.week, {
+            timer,
+            ...(opts.threads !== undefined && { threads: opts.threads }),
+            progress: progressFor(io, config.name),
+            ...(opts.input !== undefined && { inputs: opts.input }),
+            ...(opts.out !== undefined && { out: opts.out }),
+            ...(opts.preset !== undefined && isPreset(opts.preset) && { preset: opts.preset }),
+          });
+          io.stdout(formatWeekly(config.name, w, trendSettings(config).alpha) + "\n");
+          if (opts.timings) io.stderr.write(`stage times\n${timer.format()}\n`);
+          return;
+        }
         const result = await runPipeline(config, {
           timer,
           ...(opts.threads !== undefined && { threads: opts.threads }),

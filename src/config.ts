@@ -166,6 +166,59 @@ const trendsSchema = z.strictObject({
     .describe("Kleinberg γ: cost of entering a burst (default 1)"),
 });
 
+const baseUrl = z
+  .string()
+  .regex(/^https?:\/\/\S+$/, "expected an http:// or https:// URL")
+  .optional()
+  .describe("the service's base URL (a mirror, or a local server in tests)");
+const delay = z
+  .number()
+  .min(0)
+  .optional()
+  .describe("seconds between two requests (default: hf-daily 1, arxiv and oai-pmh 3)");
+
+const fetchSchema = z.strictObject({
+  out: z
+    .string()
+    .optional()
+    .describe("folder of raw responses, relative to the pipeline file (default data/raw)"),
+  hfDaily: z.strictObject({ baseUrl, delay }).optional(),
+  arxiv: z
+    .strictObject({
+      baseUrl,
+      delay,
+      category: z.string().optional().describe("arXiv category, e.g. cs.LG"),
+      query: z.string().optional().describe("more arXiv search syntax, ANDed"),
+      pageSize: z.number().int().min(1).max(2000).optional().describe("entries per request"),
+    })
+    .optional(),
+  oaiPmh: z
+    .strictObject({
+      baseUrl,
+      delay,
+      set: z.string().optional().describe("OAI set, e.g. cs"),
+      metadataPrefix: z.string().optional().describe("default arXivRaw"),
+    })
+    .optional(),
+});
+
+const incrementalSchema = z.strictObject({
+  refitEvery: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("weeks between full re-fits of the TF-IDF model and themes (default 4)"),
+  driftThreshold: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe(
+      "re-fit early when the new papers' share of tokens outside the saved vocabulary exceeds the fit week's by this much (default 0.02)",
+    ),
+});
+
 export const pipelineSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -185,7 +238,21 @@ export const pipelineSchema = z
     asOf: isoDay
       .optional()
       .describe("capture day: resolves year-less dates and the current period"),
-    inputs: z.array(inputSchema).min(1).describe("paper listings to read"),
+    inputs: z
+      .array(inputSchema)
+      .min(1)
+      .optional()
+      .describe("paper listings to read (with a store: added to it at every run)"),
+    store: z
+      .string()
+      .optional()
+      .describe(
+        "corpus store (SQLite), relative to the pipeline file: runs read their papers from it",
+      ),
+    incremental: incrementalSchema
+      .optional()
+      .describe("weekly runs (run --week): re-fit schedule; needs a store"),
+    fetch: fetchSchema.optional().describe("settings of papertrends fetch --pipeline FILE"),
     mapping: mappingSchema
       .optional()
       .describe("default field mapping for generic CSV/JSONL inputs"),
@@ -211,11 +278,17 @@ export const pipelineSchema = z
       .describe("paper field to score clustering against (NMI, ARI), e.g. categories"),
     trends: trendsSchema.optional(),
   })
+  .refine((p) => p.inputs !== undefined || p.store !== undefined, {
+    message: "a pipeline needs inputs, a store, or both",
+    path: ["inputs"],
+  })
   .describe("papertrends pipeline file");
 
 export type PipelineFile = z.infer<typeof pipelineSchema>;
 
 export interface PipelineConfig extends Omit<PipelineFile, "inputs" | "name" | "output"> {
+  /** the store's path, relative to the working directory */
+  store?: string;
   name: string;
   /** input paths: given relative to the pipeline file, held relative to the working directory */
   inputs: { path: string; format?: Format; mapping?: FieldMapping }[];
@@ -281,14 +354,17 @@ export function parsePipeline(
   const p = parsed.data;
   const base = dirname(resolve(cwd, file));
   const name = p.name ?? basename(file, extname(file));
+  const at = (path: string): string =>
+    isAbsolute(path) ? path : relative(cwd, resolve(base, path));
   return {
     ...p,
     name,
     file,
-    inputs: p.inputs.map((i) => ({
-      ...i,
-      path: isAbsolute(i.path) ? i.path : relative(cwd, resolve(base, i.path)),
-    })),
+    inputs: (p.inputs ?? []).map((i) => ({ ...i, path: at(i.path) })),
+    ...(p.store !== undefined && { store: at(p.store) }),
+    ...(p.fetch !== undefined && {
+      fetch: { ...p.fetch, ...(p.fetch.out !== undefined && { out: at(p.fetch.out) }) },
+    }),
     output: p.output ?? join("reports", name),
   };
 }

@@ -136,6 +136,38 @@ export const msg = {
   invalidUrl: (value: string) =>
     `invalid --base-url: ${q(value)} (expected an http:// or https:// URL)`,
 
+  // store and weekly runs
+  storeIngest: (
+    path: string,
+    c: { added: number; updated: number; unchanged: number },
+    total: number,
+    rejects: number,
+  ) =>
+    `store ${path}: ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged; ${total} papers in the store` +
+    (rejects ? ` (${rejects} rejected records kept in it with their reasons)` : ""),
+  badWeek: (v: string) => `invalid --week: ${q(v)} (expected an ISO week, e.g. 2025-W44)`,
+  weekNeedsStore: (file: string) =>
+    `${file}: run --week needs a corpus store: add "store: FILE" to the pipeline`,
+  weekNoPapers: (week: string, store: string) =>
+    `no papers in ${store} dated up to the end of ${week}: ingest some first (papertrends ingest --store, or the pipeline's inputs)`,
+  refitFirst: () => `first run: no earlier model`,
+  refitNoModel: () => `the last run left no model`,
+  refitSettings: () => `the text, vectorize or cluster settings changed`,
+  refitSchedule: (weeks: number, fitWeek: string, every: number) =>
+    `${weeks} weeks since the model was fitted (${fitWeek}); incremental.refitEvery is ${every}`,
+  refitDrift: (drift: number, threshold: number) =>
+    `vocabulary drift ${drift.toFixed(3)} above incremental.driftThreshold ${threshold}`,
+  changesFirst: (k: number) =>
+    `First run of this pipeline: ${k} themes, each given an id that later weeks keep.`,
+  changesRefit: (reasons: string, continued: number, k: number) =>
+    `Themes re-fitted this week (${reasons}); ${continued} of ${k} continue a theme of last week, with its id, name and colour.`,
+  changesKept: (modelWeek: string, fresh: number) =>
+    `Themes kept from the model fitted in ${modelWeek}; ${fresh} new papers placed with it.`,
+  changesNone: () => `No theme was born, split, merged, grew or faded.`,
+  storeOpen: (path: string, reason: string) => `cannot open the store ${path}: ${reason}`,
+  storeTooNew: (path: string, version: number, known: number) =>
+    `the store ${path} has layout version ${version}; this papertrends knows up to ${known} (upgrade papertrends)`,
+
   // config
   unknownKey: (path: string, key: string, allowed: string[]) =>
     `${path}: unknown key ${q(key)} (allowed: ${allowed.join(", ")})`,

@@ -28,9 +28,7 @@ import {
 import { BURST_DEFAULTS } from "./trends/bursts.js";
 import { replaceDir } from "./util/atomic-write.js";
 import { writeReportFiles } from "./report/report-files.js";
-import { expandPath } from "./ingest/detect.js";
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { hashInputs } from "./store/index.js";
 import { VERSION } from "./version.js";
 import type { Preset } from "./charts/specs.js";
 import type { TokenDocs } from "./text/tokenize.js";
@@ -359,23 +357,6 @@ export async function runPipeline(
   });
   timer.mark("write report");
   return { corpus, themes, trends, trendsError, outDir, files };
-}
-
-async function hashInputs(
-  paths: readonly string[],
-): Promise<{ file: string; sha256: string; bytes: number }[]> {
-  const out: { file: string; sha256: string; bytes: number }[] = [];
-  for (const p of paths) {
-    for (const file of await expandPath(p)) {
-      const data = await readFile(file);
-      out.push({
-        file,
-        sha256: createHash("sha256").update(data).digest("hex"),
-        bytes: data.length,
-      });
-    }
-  }
-  return out;
 }
 
 /** Trends on a folder written by `papertrends cluster` or `run`, with its saved model. */

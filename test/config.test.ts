@@ -23,7 +23,7 @@ describe("pipeline files", () => {
       [
         "p.yaml: invalid pipeline file",
         '  inputs.0: unknown key "fromat" (allowed: path, format, mapping)',
-        '  top level: unknown key "seeds" (allowed: name, description, seed, threads, asOf, inputs, mapping, output, text, vectorize, cluster, themes, labels, trends)',
+        '  top level: unknown key "seeds" (allowed: name, description, seed, threads, asOf, inputs, store, incremental, fetch, mapping, output, text, vectorize, cluster, themes, labels, trends)',
       ].join("\n"),
     );
   });

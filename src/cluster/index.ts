@@ -5,7 +5,7 @@ import { UserError } from "../util/errors.js";
 import { createRng, type Rng } from "../util/rng.js";
 import { openKernels, type Kernels } from "../util/kernels.js";
 import { noTimer, type StageMarker } from "../util/timings.js";
-import type { Csr } from "../vectorize/sparse.js";
+import { csrTimesDense, type Csr } from "../vectorize/sparse.js";
 import type { Fitted } from "../vectorize/tfidf.js";
 import {
   assign,
@@ -17,7 +17,7 @@ import {
 } from "./kmeans.js";
 import { classTfidf, largestFirst, topTerms, type LabelTerm } from "./labels.js";
 import { normalizeRows } from "./linalg.js";
-import { lsa } from "./lsa.js";
+import { lsa, projectionColOf, type Projection } from "./lsa.js";
 import { ari, nmi, silhouette } from "./quality.js";
 import { anchorOf, matchSeeds, pinnedPapers, type ThemeSpec } from "./themes.js";
 
@@ -78,6 +78,8 @@ export interface Representative {
 
 export interface Theme {
   id: number;
+  /** weekly runs: the theme's id across runs ("t3"), kept while the theme continues */
+  key?: string;
   name: string;
   kind: "guided" | "discovered";
   seedTerms: string[];
@@ -118,10 +120,22 @@ export interface ClusterResult {
   map: Float64Array | null;
   /** term-space centroids (mean TF-IDF of members), top entries only: column → weight */
   termCentroids: Record<number, number>[];
+  /** what places a new paper: the LSA map (null without LSA) and the final centroids (k × d) */
+  placement: Placement;
   warnings: string[];
 }
 
 export type LabelOf = (p: Paper) => string | null;
+
+/** How the clustering places a paper: project, normalise, nearest centroid, `other` threshold. */
+export interface Placement {
+  projection: Projection | null;
+  /** k × d, row-major, in the (normalised) embedding space */
+  centroids: Float64Array;
+  k: number;
+  d: number;
+  otherThreshold: number;
+}
 
 /** What a report needs of a clustering (also read back from a cluster folder). */
 export type ReportThemes = Pick<
@@ -134,7 +148,12 @@ async function embed(
   o: ClusterOptions,
   rng: Rng,
   kernels: Kernels,
-): Promise<{ points: Points; explained: number | null; dims: number }> {
+): Promise<{
+  points: Points;
+  explained: number | null;
+  dims: number;
+  projection: Projection | null;
+}> {
   if (o.reduce === "lsa") {
     const r = await lsa(
       matrix,
@@ -152,6 +171,7 @@ async function embed(
       points: { data: r.embedding, n: matrix.nRows, d: r.dims },
       explained: r.explained,
       dims: r.dims,
+      projection: r.projection,
     };
   }
   const data = new Float64Array(matrix.nRows * matrix.nCols);
@@ -165,7 +185,48 @@ async function embed(
     points: { data, n: matrix.nRows, d: matrix.nCols },
     explained: null,
     dims: matrix.nCols,
+    projection: null,
   };
+}
+
+/**
+ * Places papers (TF-IDF rows of the model's vocabulary) with a saved clustering: the same
+ * projection, unit length, the nearest centroid, and `other` below the threshold. A paper of the
+ * fitted corpus lands where the fit put it, unless a guided theme pinned it there by its title.
+ */
+export function place(
+  matrix: Csr,
+  p: Placement,
+): { theme: Int32Array; score: Float64Array; map: Float64Array | null } {
+  let data: Float64Array;
+  if (p.projection) {
+    data = csrTimesDense(
+      matrix,
+      p.projection.components,
+      p.d,
+      projectionColOf(p.projection, matrix.nCols),
+    );
+  } else {
+    data = new Float64Array(matrix.nRows * p.d);
+    for (let r = 0; r < matrix.nRows; r++)
+      for (let q = matrix.indptr[r] as number; q < (matrix.indptr[r + 1] as number); q++)
+        data[r * p.d + (matrix.indices[q] as number)] = matrix.data[q] as number;
+  }
+  normalizeRows(data, matrix.nRows, p.d);
+  const points: Points = { data, n: matrix.nRows, d: p.d };
+  const labels = assign(points, p.centroids, p.k).labels;
+  const score = cosineToCentroids(points, p.centroids, p.k, labels);
+  const theme = Int32Array.from(labels, (c, i) =>
+    (score[i] as number) < p.otherThreshold ? -1 : c,
+  );
+  const map =
+    p.projection && p.d >= 2
+      ? Float64Array.from(
+          { length: matrix.nRows * 2 },
+          (_, i) => data[Math.floor(i / 2) * p.d + (i % 2)] as number,
+        )
+      : null;
+  return { theme, score, map };
 }
 
 export function resolveDims(dims: number | "auto", n: number): number {
@@ -245,7 +306,12 @@ async function clusterWith(
   const n = papers.length;
   const warnings: string[] = [];
   const guided = o.themes;
-  const { points, explained, dims } = await embed(fitted.matrix, o, createRng(rng.seed()), kernels);
+  const { points, explained, dims, projection } = await embed(
+    fitted.matrix,
+    o,
+    createRng(rng.seed()),
+    kernels,
+  );
   timer.mark("lsa");
 
   // guided anchors
@@ -438,6 +504,13 @@ async function clusterWith(
     reduce: { method: o.reduce, dims, explained: explained === null ? null : round(explained, 6) },
     inertia: round(assign(points, run.centroids, k).inertia, 6),
     termCentroids,
+    placement: {
+      projection,
+      centroids: run.centroids,
+      k,
+      d: points.d,
+      otherThreshold: o.otherThreshold,
+    },
     map:
       o.reduce === "lsa" && points.d >= 2
         ? Float64Array.from(

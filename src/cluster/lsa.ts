@@ -20,6 +20,26 @@ export interface LsaResult {
   explained: number;
   /** rows the SVD was fitted on */
   fittedOn: number;
+  /** what projects any TF-IDF row of the same vocabulary: embedding = X[:, cols] · components */
+  projection: Projection;
+}
+
+/** The fitted LSA map, saved with a model to place next week's papers in the same space. */
+export interface Projection {
+  d: number;
+  /** vocabulary columns the SVD used, ascending */
+  cols: Int32Array;
+  /** cols.length × d, row-major */
+  components: Float32Array;
+}
+
+/** colOf for csrTimesDense: vocabulary column → row of `components`, or -1. */
+export function projectionColOf(p: Projection, nCols: number): Int32Array {
+  const colOf = new Int32Array(nCols).fill(-1);
+  p.cols.forEach((c, i) => {
+    if (c < nCols) colOf[c] = i;
+  });
+  return colOf;
 }
 
 export interface LsaOptions {
@@ -132,13 +152,15 @@ export async function lsa(
   const o: LsaOptions = { ...LSA_DEFAULTS, ...options };
   const rows = sampleIndices(x.nRows, o.sample, rng);
   const fitOn = rows.length < x.nRows ? csrSelectRows(x, rows) : x;
-  const { sub, colOf } = activeColumns(fitOn, o.maxFeatures);
+  const { sub, cols, colOf } = activeColumns(fitOn, o.maxFeatures);
   const fit = await lsaFit(sub, o, rng, kernels);
+  const components = Float32Array.from(fit.components);
   return {
     dims: fit.d,
-    embedding: await kernels.csrTimesDense(x, Float32Array.from(fit.components), fit.d, colOf),
+    embedding: await kernels.csrTimesDense(x, components, fit.d, colOf),
     singularValues: fit.singularValues,
     explained: fit.explained,
     fittedOn: fitOn.nRows,
+    projection: { d: fit.d, cols, components },
   };
 }

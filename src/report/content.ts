@@ -8,6 +8,8 @@ export interface ReportContent {
   title: string;
   subtitle: string;
   headline: string[];
+  /** weekly runs: what changed since the last run (null otherwise) */
+  changes: { title: string; lines: string[] } | null;
   themes: ThemeRow[];
   rising: Change[];
   fading: Change[];
@@ -18,6 +20,8 @@ export interface ReportContent {
 }
 
 export interface ThemeRow {
+  /** the stable theme id of weekly runs */
+  key: string | null;
   name: string;
   kind: string;
   size: number;
@@ -50,6 +54,7 @@ export function buildContent(input: {
   trendsError: string | null;
   charts: { name: string; spec: Record<string, unknown> }[];
   manifest: Record<string, unknown>;
+  changes?: { title: string; lines: string[] };
 }): ReportContent {
   const t = input.trends;
   const headline: string[] = [];
@@ -85,6 +90,7 @@ export function buildContent(input: {
   } else if (input.trendsError) headline.push(`Trends were not computed: ${input.trendsError}`);
 
   const themeRow = (th: Theme): ThemeRow => ({
+    key: th.key ?? null,
     name: th.name,
     kind: th.kind,
     size: th.size,
@@ -113,6 +119,7 @@ export function buildContent(input: {
     title: input.title,
     subtitle,
     headline,
+    changes: input.changes ?? null,
     themes: input.themes.themes.map(themeRow),
     rising,
     fading,

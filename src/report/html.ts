@@ -50,10 +50,11 @@ export function reportHtml(
 ): string {
   const link = (title: string, url: string | null): string =>
     url ? `<a href="${esc(url)}">${esc(title)}</a>` : esc(title);
+  const keyed = c.themes.some((t) => t.key !== null);
   const themes = c.themes
     .map(
       (t) =>
-        `<tr><td>${esc(t.name)}</td><td>${esc(t.kind)}</td><td class="n">${t.size}</td><td class="n">${esc(t.share)}</td><td>${esc(t.terms)}</td><td>${t.papers
+        `<tr>${keyed ? `<td>${esc(t.key ?? "")}</td>` : ""}<td>${esc(t.name)}</td><td>${esc(t.kind)}</td><td class="n">${t.size}</td><td class="n">${esc(t.share)}</td><td>${esc(t.terms)}</td><td>${t.papers
           .map((p) => link(p.title, p.url))
           .join("<br>")}</td></tr>`,
     )
@@ -86,8 +87,8 @@ pre{background:#f6f6f6;padding:1rem;overflow:auto;font-size:.8rem}
 <p class="sub">${esc(c.subtitle)}</p>
 <h2>Headline</h2>
 <ul>${c.headline.map((h) => `<li>${esc(h)}</li>`).join("\n")}</ul>
-<h2>Themes</h2>
-<table><thead><tr><th>theme</th><th>kind</th><th class="n">papers</th><th class="n">share</th><th>top terms</th><th>representative papers</th></tr></thead>
+${c.changes ? `<h2 id="changes">${esc(c.changes.title)}</h2>\n<ul>${c.changes.lines.map((l) => `<li>${esc(l)}</li>`).join("\n")}</ul>\n` : ""}<h2>Themes</h2>
+<table><thead><tr>${keyed ? "<th>id</th>" : ""}<th>theme</th><th>kind</th><th class="n">papers</th><th class="n">share</th><th>top terms</th><th>representative papers</th></tr></thead>
 <tbody>
 ${themes}
 </tbody></table>

@@ -16,18 +16,25 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 export function reportMarkdown(c: ReportContent): string {
   const out: string[] = [`# ${md(c.title)}`, "", `_${md(c.subtitle)}_`, "", "## Headline", ""];
   for (const h of c.headline) out.push(`- ${md(h)}`);
+  if (c.changes) {
+    out.push("", `## ${md(c.changes.title)}`, "");
+    for (const l of c.changes.lines) out.push(`- ${md(l)}`);
+  }
+  const keyed = c.themes.some((t) => t.key !== null);
   out.push(
     "",
     "## Themes",
     "",
-    "| theme | kind | papers | share | top terms | representative papers |",
-    "|---|---|---:|---:|---|---|",
+    `| ${keyed ? "id | " : ""}theme | kind | papers | share | top terms | representative papers |`,
+    `|${keyed ? "---|" : ""}---|---|---:|---:|---|---|`,
   );
   for (const t of c.themes) {
     const papers = t.papers
       .map((p) => (p.url ? `[${md(p.title)}](${p.url})` : md(p.title)))
       .join("<br>");
-    out.push(`| ${md(t.name)} | ${t.kind} | ${t.size} | ${t.share} | ${md(t.terms)} | ${papers} |`);
+    out.push(
+      `| ${keyed ? `${md(t.key ?? "")} | ` : ""}${md(t.name)} | ${t.kind} | ${t.size} | ${t.share} | ${md(t.terms)} | ${papers} |`,
+    );
   }
   out.push("", "## Charts", "");
   for (const ch of c.charts)

@@ -23,6 +23,8 @@ export interface ReportInput {
   trendsError: string | null;
   trendOptions: { alpha: number; burst: { scale: number; gamma: number } };
   manifest: Record<string, unknown>;
+  /** weekly runs: what changed since the last run */
+  changes?: { title: string; lines: string[] };
 }
 
 /** The report stage's files in `dir`: trends tables, charts, tables/, report.md, report.html. */
@@ -42,6 +44,7 @@ export async function writeReportFiles(dir: string, r: ReportInput): Promise<str
     trendsError: r.trendsError,
     charts,
     manifest: r.manifest,
+    ...(r.changes && { changes: r.changes }),
   });
   await writeTextAtomic(join(dir, "report.md"), reportMarkdown(content));
   await writeTextAtomic(join(dir, "report.html"), reportHtml(content, charts));

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { access, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { crashPoint } from "./crash.js";
 import { dirname, basename, join } from "node:path";
 
 /**
@@ -52,6 +53,7 @@ export async function replaceDir(
   dir: string,
   fill: (tmp: string) => Promise<string[]>,
 ): Promise<string[]> {
+  await restoreDir(dir);
   const tag = randomBytes(4).toString("hex");
   const tmp = `${dir}.tmp-${tag}`;
   await mkdir(tmp, { recursive: true });
@@ -64,7 +66,35 @@ export async function replaceDir(
   }
   const old = `${dir}.old-${tag}`;
   await rename(dir, old).catch(() => undefined);
+  crashPoint("report-swap");
   await rename(tmp, dir);
   await rm(old, { recursive: true, force: true });
   return files.map((f) => (f.startsWith(tmp) ? dir + f.slice(tmp.length) : f));
+}
+
+/**
+ * Puts back a folder that a killed replaceDir left moved aside: if `dir` is missing but a
+ * `.old-` sibling exists (the process died between its two renames), the newest one returns.
+ */
+export async function restoreDir(dir: string): Promise<boolean> {
+  if (
+    await access(dir).then(
+      () => true,
+      () => false,
+    )
+  )
+    return false;
+  const parent = dirname(dir);
+  const prefix = `${basename(dir)}.old-`;
+  const names = await readdir(parent).catch(() => [] as string[]);
+  let best: { path: string; mtime: number } | null = null;
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const path = join(parent, n);
+    const m = (await stat(path)).mtimeMs;
+    if (!best || m > best.mtime) best = { path, mtime: m };
+  }
+  if (!best) return false;
+  await rename(best.path, dir);
+  return true;
 }
