@@ -268,7 +268,7 @@ Examples:
           io.stdout(formatSummary(corpus.summary) + "\n");
           if (opts.out) io.stdout(`\nwrote ${opts.out} (${corpus.papers.length} papers)\n`);
           if (rejects) io.stdout(`wrote ${rejects} (${corpus.rejects.length} rejected records)\n`);
-          else if (corpus.rejects.length)
+          else if (corpus.rejects.length && opts.store === undefined)
             io.stdout(
               `\n${corpus.rejects.length} rejected records not written (use --rejects FILE)\n`,
             );

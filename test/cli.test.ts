@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FIX, PAGE, ROOT, runCli, tmp, tmpFile } from "./helpers.js";
+import { FIX, PAGE, runCli, tmp, tmpFile } from "./helpers.js";
 
 const cli = (...args: string[]) => runCli(args);
 

@@ -34,10 +34,27 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
   const vgSpec = compileSpec(spec).vega;
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {
-    return await view.toSVG();
+    return renumberGradients(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * vega numbers gradients with a counter shared by the whole process (gradient_4 in one chart
+ * may be gradient_9 in the next run of the same chart): renumbered per SVG from 0, in order of
+ * first appearance, the same chart renders to the same bytes however many came before it.
+ */
+export function renumberGradients(svg: string): string {
+  const ids = new Map<string, string>();
+  return svg.replace(/gradient_\d+/g, (id) => {
+    let to = ids.get(id);
+    if (to === undefined) {
+      to = `gradient_${ids.size}`;
+      ids.set(id, to);
+    }
+    return to;
+  });
 }
 
 export function svgToPng(svg: string): Buffer {

@@ -167,7 +167,9 @@ export function matchThemes(
     if (continues[n] !== -1) return;
     let best = -1;
     let bestShare = 0;
+    // split: a large part of an old theme that continues as another new theme
     prev.forEach((_, p) => {
+      if (!taken.has(p)) return;
       const share =
         (rowSum[p] as number) > 0
           ? ((counts[p] as number[])[n] as number) / (rowSum[p] as number)
@@ -178,7 +180,7 @@ export function matchThemes(
       }
     });
     const from = best >= 0 ? (prev[best] as PrevTheme) : undefined;
-    if (from && bestShare >= SPLIT_SHARE && taken.has(best))
+    if (from && bestShare >= SPLIT_SHARE)
       events.push({
         kind: "split",
         themeId: ids[n] as string,

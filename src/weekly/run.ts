@@ -20,7 +20,7 @@ import {
 import { writeCorpusFiles } from "../report/corpus-files.js";
 import { writeReportFiles } from "../report/report-files.js";
 import { writeThemeFiles } from "../report/themes-files.js";
-import { hashInputs, CorpusStore, type RunRecord, type StoredTheme } from "../store/index.js";
+import { hashInputs, CorpusStore, type StoredTheme } from "../store/index.js";
 import { tokenizeCorpus, type TextOptions, type TokenDocs } from "../text/tokenize.js";
 import type { TrendsResult } from "../trends/index.js";
 import { replaceDir } from "../util/atomic-write.js";
@@ -29,7 +29,7 @@ import { UserError } from "../util/errors.js";
 import { daysBetween, periodEnd, periodOf, periodStart } from "../util/periods.js";
 import { noTimer } from "../util/timings.js";
 import type { Csr } from "../vectorize/sparse.js";
-import { transform, type TfidfModel } from "../vectorize/tfidf.js";
+import { dfBounds, transform, type TfidfModel } from "../vectorize/tfidf.js";
 import { VERSION } from "../version.js";
 import {
   contingency,
@@ -65,7 +65,7 @@ export interface ModelMeta {
   fitWeek: string;
   settingsHash: string;
   text: TextOptions;
-  /** out-of-vocabulary share of the fit week's own papers (the drift baseline) */
+  /** out-of-vocabulary share of the fit week's papers, held out (the drift baseline) */
   oovAtFit: number;
   placement: Omit<Placement, "projection" | "centroids">;
   /** the fit's clustering facts the report shows in later weeks */
@@ -101,11 +101,11 @@ export function settingsHash(s: ThemeSettings): string {
   return createHash("sha256").update(JSON.stringify(rest)).digest("hex").slice(0, 16);
 }
 
-/** Share of the unigram tokens of `docs` whose term is outside the vocabulary. */
+/** Share of the unigram tokens of `docs` whose term `known` rejects. */
 export function oovShare(
   tokens: TokenDocs,
   docs: readonly number[],
-  vocabulary: ReadonlySet<string>,
+  known: (term: string) => boolean,
 ): number {
   let total = 0;
   let out = 0;
@@ -113,10 +113,38 @@ export function oovShare(
     for (const id of tokens.docs[d] ?? []) {
       if (id < 0) continue;
       total++;
-      if (!vocabulary.has(tokens.terms[id] as string)) out++;
+      if (!known(tokens.terms[id] as string)) out++;
     }
   }
   return total > 0 ? out / total : 0;
+}
+
+/**
+ * The drift baseline of a fit: the out-of-vocabulary share of the fit week's papers against
+ * the vocabulary the fit would have had without them (each term's document frequency less
+ * the week's, held to minDf). New papers are measured against a vocabulary they did not shape,
+ * so the baseline must be too, or every next week would look like drift.
+ */
+export function heldOutOov(model: TfidfModel, week: TokenDocs): number {
+  const weekDf = new Map<string, number>();
+  for (const doc of week.docs) {
+    const seen = new Set<number>();
+    for (const id of doc) if (id >= 0) seen.add(id);
+    for (const id of seen) {
+      const t = week.terms[id] as string;
+      weekDf.set(t, (weekDf.get(t) ?? 0) + 1);
+    }
+  }
+  const df = new Map(model.vocabulary.map((t, i) => [t, model.df[i] as number]));
+  const { minCount } = dfBounds(model.options, model.nDocs - week.docs.length);
+  return oovShare(
+    week,
+    week.docs.map((_, i) => i),
+    (t) => {
+      const d = df.get(t);
+      return d !== undefined && d - (weekDf.get(t) ?? 0) >= minCount;
+    },
+  );
 }
 
 const round = (x: number, d = 6): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -212,7 +240,7 @@ export async function runWeek(
       else {
         tokens = tokenizeCorpus(papers, meta.text);
         const vocabulary = new Set((saved.tfidf as TfidfModel).vocabulary);
-        drift = round(oovShare(tokens, fresh, vocabulary) - meta.oovAtFit, 4);
+        drift = round(oovShare(tokens, fresh, (t) => vocabulary.has(t)) - meta.oovAtFit, 4);
         if (drift > inc.driftThreshold) reasons.push(msg.refitDrift(drift, inc.driftThreshold));
       }
     }
@@ -443,7 +471,6 @@ export async function runWeek(
 
     let model = null;
     if (refit && outcome) {
-      const fitVocabulary = new Set(tfidf.vocabulary);
       const weekDocs = papers
         .map((p, i) => (inWeek(p.date, weekStart, weekEnd) ? i : -1))
         .filter((i) => i >= 0);
@@ -457,14 +484,7 @@ export async function runWeek(
         fitWeek: week,
         settingsHash: hash,
         text: settings.text,
-        oovAtFit: round(
-          oovShare(
-            weekTokens,
-            weekDocs.map((_, j) => j),
-            fitVocabulary,
-          ),
-          6,
-        ),
+        oovAtFit: round(heldOutOov(tfidf, weekTokens), 6),
         placement: {
           k: result.placement.k,
           d: result.placement.d,

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { CorpusStore } from "../../src/store/index.js";
+import type { Paper } from "../../src/ingest/types.js";
+import { ingestOne, runCli, SHARED, tmp } from "../helpers.js";
+
+const paper = (id: string, over: Partial<Paper> = {}): Paper => ({
+  id,
+  title: `Paper ${id}`,
+  abstract: "An abstract.",
+  date: "2025-10-27",
+  authors: ["A. Author"],
+  source: { file: "a.jsonl", line: 1, format: "jsonl" },
+  ...over,
+});
+
+describe("corpus store", () => {
+  it("upserts by id with ingest's merge rules, and writes only what changed", () => {
+    const store = CorpusStore.open(join(tmp(), "s.db"));
+    const run = store.beginRun({ kind: "ingest", version: "t", inputs: [] });
+    expect(store.upsertPapers([paper("1"), paper("2", { date: null })], run)).toEqual({
+      added: 2,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(store.upsertPapers([paper("1")], run)).toEqual({ added: 0, updated: 0, unchanged: 1 });
+    const later = paper("1", {
+      date: "2025-10-20",
+      upvotes: 7,
+      categories: ["cs.LG"],
+      source: { file: "b.json", index: 3, format: "hf-daily" },
+    });
+    expect(store.upsertPapers([later], run)).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    // the same record again changes nothing: the other source is listed once
+    expect(store.upsertPapers([later], run)).toEqual({ added: 0, updated: 0, unchanged: 1 });
+    const [p] = store.papers();
+    expect(p).toMatchObject({ id: "1", date: "2025-10-20", upvotes: 7, categories: ["cs.LG"] });
+    expect(p!.alsoIn).toEqual([{ file: "b.json", index: 3, format: "hf-daily" }]);
+    // undated papers are kept but never in a dated run
+    expect(store.counts()).toEqual({ papers: 2, undated: 1, runs: 1 });
+    expect(store.papers("2025-10-19")).toEqual([]);
+    store.close();
+  });
+
+  it("keeps an ingest's rejects with their reasons, in the same transaction as its papers", async () => {
+    const corpus = await ingestOne(join(SHARED, "hf-daily-papers", "2024-12-11.json"));
+    expect(corpus.rejects.length).toBeGreaterThan(0);
+    const store = CorpusStore.open(join(tmp(), "s.db"));
+    const run = store.beginRun({ kind: "ingest", version: "t", inputs: ["x"] });
+    const counts = store.addCorpus(run, corpus.papers, corpus.rejects, (c) => ({ c }));
+    expect(counts.added).toBe(corpus.papers.length);
+    expect(store.rejects(run)).toEqual(corpus.rejects);
+    expect(store.run(run)).toMatchObject({ status: "done", summary: { c: counts } });
+    const t = corpus.summary.total;
+    expect(t.read).toBe(t.kept + t.duplicates + t.rejected);
+    store.close();
+  });
+
+  it("marks a run a killed process left running as abandoned, and round-trips a model", () => {
+    const path = join(tmp(), "s.db");
+    let store = CorpusStore.open(path);
+    const run = store.beginRun({
+      kind: "run",
+      pipeline: "p",
+      week: "2025-W44",
+      version: "t",
+      inputs: [],
+    });
+    store.close();
+    store = CorpusStore.open(path);
+    expect(store.run(run)?.status).toBe("abandoned");
+    expect(store.lastRunBefore("p", "2025-W45")).toBeNull();
+    const done = store.beginRun({
+      kind: "run",
+      pipeline: "p",
+      week: "2025-W44",
+      version: "t",
+      inputs: [],
+    });
+    const model = {
+      meta: { a: 1 },
+      tfidf: { vocabulary: ["x"] },
+      components: Float32Array.of(0.5, -1.25, 3),
+      cols: Int32Array.of(0, 7, 9),
+      centroids: Float64Array.of(Math.PI, -Math.E),
+    };
+    store.finishRun(done, {
+      summary: {},
+      modelRun: done,
+      report: "r",
+      model,
+      themes: [
+        {
+          themeId: "t1",
+          idx: 0,
+          name: "a",
+          color: "#000000",
+          kind: "discovered",
+          size: 1,
+          detail: {},
+        },
+      ],
+      assignments: { ids: ["p1", "p2"], theme: [0, -1], score: [0.9, 0.1] },
+      events: [{ kind: "born", themeId: "t1", detail: { x: 1 } }],
+    });
+    expect(store.model(done)).toEqual(model);
+    expect(store.lastRunBefore("p", "2025-W45")?.id).toBe(done);
+    expect(store.lastRunBefore("p", "2025-W44")).toBeNull();
+    expect([...store.assignments(done)]).toEqual([
+      ["p1", [0, 0.9]],
+      ["p2", [-1, 0.1]],
+    ]);
+    expect(store.lastThemeNumber()).toBe(1);
+    expect(store.integrity()).toBe("ok");
+    store.close();
+  });
+});
+
+describe("papertrends ingest --store", () => {
+  it("adds papers once, then finds them unchanged", async () => {
+    const db = join(tmp(), "store.db");
+    const dir = join(SHARED, "hf-daily-papers");
+    const files = ["2024-12-10.json", "2024-12-11.json"].map((f) => join(dir, f));
+    const a = await runCli(["ingest", ...files, "--store", db]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toMatch(
+      new RegExp(
+        `store ${db}: (\\d+) added, 0 updated, 0 unchanged; \\1 papers in the store \\(\\d+ rejected records kept in it with their reasons\\)\\n$`,
+      ),
+    );
+    const b = await runCli(["ingest", ...files, "--store", db, "--json"]);
+    const summary = JSON.parse(b.stdout) as { store: { added: number; unchanged: number } };
+    expect(summary.store).toMatchObject({ added: 0, updated: 0 });
+    expect(summary.store.unchanged).toBeGreaterThan(0);
+  });
+});
