@@ -73,20 +73,22 @@ export async function replaceDir(
 }
 
 /**
- * Puts back a folder that a killed replaceDir left moved aside: if `dir` is missing but a
- * `.old-` sibling exists (the process died between its two renames), the newest one returns.
+ * Cleans up after a replaceDir that was killed: its half-filled `.tmp-` siblings are removed,
+ * and if `dir` is missing but an `.old-` sibling exists (the process died between the two
+ * renames), the newest one is put back. One run per report folder at a time.
  */
 export async function restoreDir(dir: string): Promise<boolean> {
-  if (
-    await access(dir).then(
-      () => true,
-      () => false,
-    )
-  )
-    return false;
   const parent = dirname(dir);
-  const prefix = `${basename(dir)}.old-`;
   const names = await readdir(parent).catch(() => [] as string[]);
+  for (const n of names)
+    if (n.startsWith(`${basename(dir)}.tmp-`))
+      await rm(join(parent, n), { recursive: true, force: true });
+  const present = await access(dir).then(
+    () => true,
+    () => false,
+  );
+  if (present) return false;
+  const prefix = `${basename(dir)}.old-`;
   let best: { path: string; mtime: number } | null = null;
   for (const n of names) {
     if (!n.startsWith(prefix)) continue;

@@ -1,50 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadPipeline } from "../../src/config.js";
 import { place, type Placement } from "../../src/cluster/index.js";
 import { CorpusStore } from "../../src/store/index.js";
 import { tokenizeCorpus } from "../../src/text/tokenize.js";
 import { transform, type TfidfModel } from "../../src/vectorize/tfidf.js";
 import { eventSentence, runWeek, type ModelMeta, type WeeklyResult } from "../../src/weekly/run.js";
-import { ROOT, tmp } from "../helpers.js";
-
-/** A small weekly pipeline on the bundled HF archive, its store and reports in `dir`. */
-export function weeklyPipeline(dir: string): string {
-  const file = join(dir, "weekly.yaml");
-  writeFileSync(
-    file,
-    `name: weekly-test
-seed: 7
-store: ${join(dir, "store.db")}
-output: ${join(dir, "reports")}
-inputs:
-  - path: ${join(ROOT, "data", "hf-daily-papers.jsonl.gz")}
-    format: corpus
-vectorize: { ngramRange: [1, 2], minDf: 3, maxDf: 0.5 }
-cluster: { k: 8 }
-trends: { period: week, recent: 1, baseline: 4 }
-incremental: { refitEvery: 3 }
-themes:
-  - name: preference-optimization
-    seeds: [preference, preference optimization, DPO, RLHF, reward model, alignment]
-`,
-  );
-  return file;
-}
-
-function files(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (!p.endsWith(".png")) out.set(relative(dir, p), readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { tmp } from "../helpers.js";
+import { files, weeklyPipeline } from "./pipeline.js";
 
 async function weeks(dir: string): Promise<WeeklyResult[]> {
   const config = await loadPipeline(weeklyPipeline(dir));
