@@ -28,7 +28,8 @@ import {
 import { BURST_DEFAULTS } from "./trends/bursts.js";
 import { replaceDir } from "./util/atomic-write.js";
 import { writeReportFiles } from "./report/report-files.js";
-import { hashInputs } from "./store/index.js";
+import { CorpusStore, hashInputs, storeSummary } from "./store/index.js";
+import { themeColor } from "./charts/specs.js";
 import { VERSION } from "./version.js";
 import type { Preset } from "./charts/specs.js";
 import type { TokenDocs } from "./text/tokenize.js";
@@ -280,12 +281,70 @@ export async function runPipeline(
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
   const asOf = context.asOf ?? config.asOf;
   const timer = context.timer ?? noTimer;
-  const corpus = await ingest(inputs, {
+  const ingested = await ingest(inputs, {
     ...(asOf !== undefined && { asOf }),
     ...(config.mapping !== undefined && { mapping: config.mapping }),
     ...(context.progress !== undefined && { progress: context.progress }),
   });
-  timer.mark("ingest");
+  // with a store, the inputs are added to it and the run reads every stored paper (up to asOf)
+  const store = config.store !== undefined ? CorpusStore.open(config.store) : null;
+  try {
+    const runId = store?.beginRun({
+      kind: "run",
+      pipeline: config.name,
+      version: VERSION,
+      inputs: await hashInputs(inputs.map((i) => i.path)),
+    });
+    let corpus = ingested;
+    if (store && runId !== undefined) {
+      const upsert = store.upsertPapers(ingested.papers, runId);
+      const papers = store.papers(asOf);
+      corpus = {
+        papers,
+        rejects: ingested.rejects,
+        summary: storeSummary(config.store as string, asOf ?? "any date", papers),
+      };
+      timer.mark("ingest");
+      const result = await runOnCorpus(config, context, corpus, inputs, timer);
+      store.finishRun(runId, {
+        summary: { papers: papers.length, upsert, input: ingested.summary.total },
+        modelRun: runId,
+        report: result.outDir,
+        model: null,
+        themes: result.themes.result.themes.map((t, n) => ({
+          themeId: `run${runId}-${n}`,
+          idx: n,
+          name: t.name,
+          color: themeColor(t.name),
+          kind: t.kind,
+          size: t.size,
+          detail: { theme: t },
+        })),
+        assignments: {
+          ids: papers.map((p) => p.id),
+          theme: result.themes.result.theme,
+          score: result.themes.result.score,
+        },
+        events: [],
+        rejects: ingested.rejects,
+      });
+      return result;
+    }
+    timer.mark("ingest");
+    return await runOnCorpus(config, context, corpus, inputs, timer);
+  } finally {
+    store?.close();
+  }
+}
+
+async function runOnCorpus(
+  config: PipelineConfig,
+  context: RunContext,
+  corpus: Corpus,
+  inputs: readonly { path: string }[],
+  timer: StageMarker,
+): Promise<RunResult> {
+  const asOf = context.asOf ?? config.asOf;
   const themes = await runThemes(
     corpus.papers,
     themeSettings(config, {

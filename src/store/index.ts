@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { Corpus } from "../ingest/corpus.js";
+import type { Corpus, IngestSummary } from "../ingest/corpus.js";
+import type { Paper } from "../ingest/types.js";
 import { expandPath } from "../ingest/detect.js";
 import { VERSION } from "../version.js";
 import { CorpusStore, type UpsertCounts } from "./store.js";
@@ -48,4 +49,30 @@ export async function ingestIntoStore(
   } finally {
     store.close();
   }
+}
+
+/** The corpus of a store-backed run, summarised as one source. */
+export function storeSummary(path: string, until: string, papers: readonly Paper[]): IngestSummary {
+  let min: string | null = null;
+  let max: string | null = null;
+  for (const p of papers) {
+    if (p.date === null) continue;
+    if (min === null || p.date < min) min = p.date;
+    if (max === null || p.date > max) max = p.date;
+  }
+  const s = {
+    files: 1,
+    read: papers.length,
+    kept: papers.length,
+    duplicates: 0,
+    rejected: 0,
+    undated: 0,
+    dateMin: min,
+    dateMax: max,
+  };
+  return {
+    inputs: [{ input: `${path} (papers dated up to ${until})`, formats: {}, ...s }],
+    total: s,
+    rejectReasons: {},
+  };
 }

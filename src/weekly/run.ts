@@ -20,7 +20,7 @@ import {
 import { writeCorpusFiles } from "../report/corpus-files.js";
 import { writeReportFiles } from "../report/report-files.js";
 import { writeThemeFiles } from "../report/themes-files.js";
-import { hashInputs, CorpusStore, type StoredTheme } from "../store/index.js";
+import { hashInputs, CorpusStore, storeSummary, type StoredTheme } from "../store/index.js";
 import { tokenizeCorpus, type TextOptions, type TokenDocs } from "../text/tokenize.js";
 import type { TrendsResult } from "../trends/index.js";
 import { replaceDir } from "../util/atomic-write.js";
@@ -576,32 +576,6 @@ function selectRows(m: Csr, rows: readonly number[]): Csr {
     indptr[i + 1] = at;
   });
   return { nRows: rows.length, nCols: m.nCols, indptr, indices, data };
-}
-
-/** The corpus of a store-backed run, summarised as one source. */
-function storeSummary(path: string, until: string, papers: readonly Paper[]): IngestSummary {
-  let min: string | null = null;
-  let max: string | null = null;
-  for (const p of papers) {
-    if (p.date === null) continue;
-    if (min === null || p.date < min) min = p.date;
-    if (max === null || p.date > max) max = p.date;
-  }
-  const s = {
-    files: 1,
-    read: papers.length,
-    kept: papers.length,
-    duplicates: 0,
-    rejected: 0,
-    undated: 0,
-    dateMin: min,
-    dateMax: max,
-  };
-  return {
-    inputs: [{ input: `${path} (papers dated up to ${until})`, formats: {}, ...s }],
-    total: s,
-    rejectReasons: {},
-  };
 }
 
 export interface Changes {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadPipeline } from "../../src/config.js";
+import { runPipeline } from "../../src/pipeline.js";
 import { CorpusStore } from "../../src/store/index.js";
 import type { Paper } from "../../src/ingest/types.js";
-import { ingestOne, runCli, SHARED, tmp } from "../helpers.js";
+import { ingestOne, PAGE, runCli, SHARED, tmp } from "../helpers.js";
 
 const paper = (id: string, over: Partial<Paper> = {}): Paper => ({
   id,
@@ -133,4 +136,33 @@ describe("papertrends ingest --store", () => {
     expect(summary.store).toMatchObject({ added: 0, updated: 0 });
     expect(summary.store.unchanged).toBeGreaterThan(0);
   });
+});
+
+describe("a pipeline reading from its store", () => {
+  it("adds its inputs, clusters every stored paper, and records the run with its assignments", async () => {
+    const dir = tmp();
+    const file = join(dir, "p.yaml");
+    writeFileSync(
+      file,
+      `name: stored\nseed: 3\nstore: ${join(dir, "s.db")}\noutput: ${join(dir, "out")}\nasOf: 2025-10-30\ninputs:\n  - path: ${PAGE}\ncluster: { k: 4 }\ntrends: { period: year }\n`,
+    );
+    const config = await loadPipeline(file);
+    const a = await runPipeline(config);
+    const b = await runPipeline(config);
+    expect(a.corpus.papers.length).toBe(85); // the dated ones (the store holds undated papers apart)
+    expect(b.corpus.papers.map((p) => p.id)).toEqual(a.corpus.papers.map((p) => p.id));
+    const store = CorpusStore.open(join(dir, "s.db"));
+    const runs = store.runs();
+    expect(runs.map((r) => [r.kind, r.status])).toEqual([
+      ["run", "done"],
+      ["run", "done"],
+    ]);
+    expect(runs[1]!.summary).toMatchObject({
+      papers: 85,
+      upsert: { added: 0, updated: 0, unchanged: 92 },
+    });
+    expect(store.assignments(runs[1]!.id).size).toBe(85);
+    expect(store.counts()).toEqual({ papers: 92, undated: 7, runs: 2 });
+    store.close();
+  }, 60_000);
 });
