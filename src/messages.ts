@@ -160,7 +160,7 @@ export const msg = {
   changesFirst: (k: number) =>
     `First run of this pipeline: ${k} themes, each given an id that later weeks keep.`,
   changesRefit: (reasons: string, continued: number, k: number) =>
-    `Themes re-fitted this week (${reasons}); ${continued} of ${k} continue a theme of last week, with its id, name and colour.`,
+    `Themes re-fitted this week (${reasons}); ${continued} of ${k} continue a theme of the last run, with its id, name and colour.`,
   changesKept: (modelWeek: string, fresh: number) =>
     `Themes kept from the model fitted in ${modelWeek}; ${fresh} new papers placed with it.`,
   changesNone: () => `No theme was born, split, merged, grew or faded.`,

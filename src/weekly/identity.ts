@@ -49,8 +49,10 @@ export type ThemeEvent =
       how: "ended" | "weekly";
       before: number;
       now: number;
+      /** weekly: the week compared with (the last run's) */
+      since?: string;
     }
-  | { kind: "grew"; themeId: string; name: string; before: number; now: number };
+  | { kind: "grew"; themeId: string; name: string; before: number; now: number; since: string };
 
 export interface Identity {
   /** per new theme: its stable id and name */
@@ -234,19 +236,25 @@ export function matchThemes(
   return { identity: { ids, names, continues, scores: scores.map(round3) }, events };
 }
 
-/** grew / faded from this week's papers per theme against last week's (themes by id). */
+/**
+ * grew / faded from this week's papers per theme against those of the last run's week (`since`,
+ * themes by id). Themes a split or merge just reshaped are left out: their counts before and
+ * now are of different themes.
+ */
 export function weeklyEvents(
   themes: readonly { themeId: string; name: string }[],
   now: ReadonlyMap<string, number>,
   before: ReadonlyMap<string, number>,
+  since: string,
+  reshaped: ReadonlySet<string> = new Set(),
 ): ThemeEvent[] {
   const out: ThemeEvent[] = [];
   for (const t of themes) {
     const b = before.get(t.themeId);
-    if (b === undefined) continue;
+    if (b === undefined || reshaped.has(t.themeId)) continue;
     const x = now.get(t.themeId) ?? 0;
     if (x >= MIN_EVENT_PAPERS && x >= 1.5 * b && x > b)
-      out.push({ kind: "grew", themeId: t.themeId, name: t.name, before: b, now: x });
+      out.push({ kind: "grew", themeId: t.themeId, name: t.name, before: b, now: x, since });
     else if (b >= MIN_EVENT_PAPERS && x <= 0.5 * b)
       out.push({
         kind: "faded",
@@ -255,7 +263,18 @@ export function weeklyEvents(
         how: "weekly",
         before: b,
         now: x,
+        since,
       });
+  }
+  return out;
+}
+
+/** Themes a split or merge reshaped in this run (both sides of each). */
+export function reshapedBy(events: readonly ThemeEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of events) {
+    if (e.kind === "split") out.add(e.themeId).add(e.from);
+    if (e.kind === "merged") out.add(e.themeId).add(e.into);
   }
   return out;
 }

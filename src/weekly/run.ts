@@ -26,7 +26,7 @@ import type { TrendsResult } from "../trends/index.js";
 import { replaceDir } from "../util/atomic-write.js";
 import { crashPoint } from "../util/crash.js";
 import { UserError } from "../util/errors.js";
-import { daysBetween, periodEnd, periodOf, periodStart } from "../util/periods.js";
+import { daysBetween, nextPeriod, periodEnd, periodOf, periodStart } from "../util/periods.js";
 import { noTimer } from "../util/timings.js";
 import type { Csr } from "../vectorize/sparse.js";
 import { dfBounds, transform, type TfidfModel } from "../vectorize/tfidf.js";
@@ -34,6 +34,7 @@ import { VERSION } from "../version.js";
 import {
   contingency,
   matchThemes,
+  reshapedBy,
   weeklyEvents,
   type IdentityTheme,
   type PrevTheme,
@@ -374,7 +375,8 @@ export async function runWeek(
       themeId: themeIds[n] as string,
       name: t.name,
     }));
-    events = [...events, ...weeklyEvents(continuing, now, before)];
+    if (prev?.week)
+      events = [...events, ...weeklyEvents(continuing, now, before, prev.week, reshapedBy(events))];
 
     // trends over the weeks, with the themes' stable names
     const ts = trendSettings(config, { period: "week", asOf: weekEnd });
@@ -397,6 +399,7 @@ export async function runWeek(
     const modelRun = refit ? runId : (prev?.modelRun as number);
     const modelWeek = refit ? week : (meta as ModelMeta).fitWeek;
     const changes = changeLines({
+      week,
       prevWeek: prev?.week ?? null,
       refit,
       reasons,
@@ -585,6 +588,7 @@ export interface Changes {
 
 /** "What changed since last week", as sentences. */
 export function changeLines(c: {
+  week: string;
   prevWeek: string | null;
   refit: boolean;
   reasons: string[];
@@ -594,9 +598,13 @@ export function changeLines(c: {
   k: number;
   events: readonly ThemeEvent[];
 }): Changes {
-  const title = c.prevWeek
-    ? `What changed since last week (${c.prevWeek})`
-    : "What changed since last week";
+  const lastWeek = c.prevWeek !== null && nextPeriod(c.prevWeek, "week") === c.week;
+  const title =
+    c.prevWeek === null
+      ? "What changed since last week"
+      : lastWeek
+        ? `What changed since last week (${c.prevWeek})`
+        : `What changed since the last run (${c.prevWeek})`;
   if (!c.prevWeek) return { title, lines: [msg.changesFirst(c.k)] };
   const lines = [
     c.refit
@@ -610,19 +618,21 @@ export function changeLines(c: {
   return { title, lines };
 }
 
+const papers = (n: number): string => `${n} paper${n === 1 ? "" : "s"}`;
+
 export function eventSentence(e: ThemeEvent): string {
   switch (e.kind) {
     case "born":
-      return `Born: “${e.name}” (${e.themeId}), ${e.papers} papers.`;
+      return `Born: “${e.name}” (${e.themeId}), ${papers(e.papers)}.`;
     case "split":
       return `Split: “${e.name}” (${e.themeId}) split off “${e.fromName}” (${e.from}), taking ${Math.round(100 * e.share)}% of its papers.`;
     case "merged":
       return `Merged: “${e.name}” (${e.themeId}) merged into “${e.intoName}” (${e.into}), which took ${Math.round(100 * e.share)}% of its papers.`;
     case "faded":
       return e.how === "ended"
-        ? `Faded: “${e.name}” (${e.themeId}) is no longer a theme; its ${e.before} papers went to others.`
-        : `Faded: “${e.name}” (${e.themeId}) had ${e.now} papers this week, from ${e.before} last week.`;
+        ? `Faded: “${e.name}” (${e.themeId}) is no longer a theme; its ${papers(e.before)} went to others.`
+        : `Faded: “${e.name}” (${e.themeId}) had ${papers(e.now)} this week, from ${e.before} in ${e.since ?? "the last run's week"}.`;
     case "grew":
-      return `Grew: “${e.name}” (${e.themeId}) had ${e.now} papers this week, from ${e.before} last week.`;
+      return `Grew: “${e.name}” (${e.themeId}) had ${papers(e.now)} this week, from ${e.before} in ${e.since}.`;
   }
 }

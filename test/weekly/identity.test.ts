@@ -154,9 +154,19 @@ describe("theme identity", () => {
       ["t2", 8],
       ["t3", 5],
     ]);
-    expect(weeklyEvents(themes, now, before)).toEqual([
-      { kind: "grew", themeId: "t1", name: "a", before: 6, now: 12 },
-      { kind: "faded", themeId: "t2", name: "b", how: "weekly", before: 8, now: 2 },
+    expect(weeklyEvents(themes, now, before, "2025-W43")).toEqual([
+      { kind: "grew", themeId: "t1", name: "a", before: 6, now: 12, since: "2025-W43" },
+      {
+        kind: "faded",
+        themeId: "t2",
+        name: "b",
+        how: "weekly",
+        before: 8,
+        now: 2,
+        since: "2025-W43",
+      },
     ]);
+    // a theme a split or merge just reshaped is not compared
+    expect(weeklyEvents(themes, now, before, "2025-W43", new Set(["t1", "t2"]))).toEqual([]);
   });
 });

@@ -72,8 +72,8 @@ describe("weekly runs on a corpus store", () => {
       expect(store.events(r3.runId).map((e) => e.detail)).toEqual(r3.events);
       expect(r3.events.length).toBeGreaterThan(0);
       const md3 = readFileSync(join(dir, "reports", "2024-W33", "report.md"), "utf8");
-      expect(md3).toContain("## What changed since last week (2024-W31)\n");
-      expect(md3).toContain(`of 8 continue a theme of last week, with its id, name and colour.`);
+      expect(md3).toContain("## What changed since the last run (2024-W31)\n");
+      expect(md3).toContain(`of 8 continue a theme of the last run, with its id, name and colour.`);
       for (const e of r3.events)
         expect(md3).toContain(eventSentence(e).replace(/[*_[\]<>|~`\\]/g, (c) => `\\${c}`));
       const md2 = readFileSync(join(dir, "reports", "2024-W31", "report.md"), "utf8");
