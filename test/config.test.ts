@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipeline, parsePipeline, pipelineJsonSchema } from "../src/config.js";
@@ -14,6 +14,27 @@ describe("pipeline files", () => {
       inputs: [{ path: "data/hf-papers-search-page-2025-10-30.txt", format: "hf-page" }],
       output: "reports/hf-papers-page",
     });
+  });
+
+  it("loads every bundled pipeline; the weekly one's store and inputs are relative to it", async () => {
+    for (const f of readdirSync(join(ROOT, "pipelines")).filter((n) => n.endsWith(".yaml")))
+      await loadPipeline(join("pipelines", f));
+    const weekly = await loadPipeline("pipelines/hf-weekly.yaml");
+    expect(weekly).toMatchObject({
+      store: "data/store/hf-weekly.db",
+      inputs: [{ path: "data/hf-daily-papers.jsonl.gz", format: "corpus" }],
+      incremental: { refitEvery: 4 },
+    });
+  });
+
+  it("needs inputs, a store or both; rejects a bad fetch URL", () => {
+    expect(() => parsePipeline("p.yaml", "seed: 1\n")).toThrow(
+      "p.yaml: invalid pipeline file\n  inputs: a pipeline needs inputs, a store, or both",
+    );
+    expect(() =>
+      parsePipeline("p.yaml", "store: s.db\nfetch:\n  arxiv: { baseUrl: ftp://x }\n"),
+    ).toThrow("fetch.arxiv.baseUrl: expected an http:// or https:// URL");
+    expect(parsePipeline("p.yaml", "store: s.db\n").inputs).toEqual([]);
   });
 
   it("rejects unknown keys, naming the key and the allowed ones", () => {
