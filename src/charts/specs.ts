@@ -340,9 +340,9 @@ export function risingSpec(t: TrendsResult, ctx: ChartContext): Spec {
 export function termHeatmapSpec(t: TrendsResult, ctx: ChartContext): Spec {
   const s = t.series;
   const values = t.termSeries.flatMap((ts) =>
-    s.periods.map((p, i) => {
-      const total = s.totals[i] as number;
-      const n = ts.counts[i] as number;
+    s.periods.slice(t.termFrom).map((p, j) => {
+      const total = s.totals[j + t.termFrom] as number;
+      const n = ts.counts[j] as number;
       return {
         term: ts.term,
         period: p.key,

@@ -21,6 +21,11 @@ export interface TrendsOptions extends RisingOptions {
   period: Period;
   asOf?: string;
   burst: BurstOptions;
+  /**
+   * the term heatmap covers only the compared window (weekly runs read only the window's
+   * papers' terms); otherwise every period
+   */
+  termsInWindow?: boolean;
 }
 
 export const TRENDS_DEFAULTS: TrendsOptions = {
@@ -41,6 +46,8 @@ export interface TrendsResult {
   terms: TermChange[];
   /** papers per period mentioning the top rising terms (for the heatmap) */
   termSeries: { term: string; counts: number[] }[];
+  /** index in series.periods of the first period termSeries counts */
+  termFrom: number;
   bursts: ThemeBursts[];
   /** "week in progress, 3 days" when the last period is incomplete */
   inProgress: string | null;
@@ -65,6 +72,13 @@ export function trendsStage(
   const themes = risingThemes(series, window, o);
   let termChanges: TermChange[] = [];
   let termSeries: TrendsResult["termSeries"] = [];
+  const first = window.baseline[0] ?? window.recent[0];
+  const termFrom = o.termsInWindow
+    ? Math.max(
+        0,
+        series.periods.findIndex((p) => p.key === first),
+      )
+    : 0;
   if (terms) {
     const keys = input.dates.map((d) =>
       d === null || d > series.asOf ? null : periodOf(d, o.period),
@@ -74,7 +88,7 @@ export function trendsStage(
     const counts = termPeriodCounts(
       terms.matrix,
       keys,
-      series.periods.map((p) => p.key),
+      series.periods.slice(termFrom).map((p) => p.key),
       top.map((c) => c.column),
     );
     termSeries = top.map((c, i) => ({ term: c.name, counts: counts[i] as number[] }));
@@ -103,6 +117,7 @@ export function trendsStage(
     themes,
     terms: termChanges,
     termSeries,
+    termFrom,
     bursts: themeBursts,
     inProgress,
     warnings,

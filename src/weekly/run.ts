@@ -26,7 +26,15 @@ import type { TrendsResult } from "../trends/index.js";
 import { replaceDir } from "../util/atomic-write.js";
 import { crashPoint } from "../util/crash.js";
 import { UserError } from "../util/errors.js";
-import { daysBetween, nextPeriod, periodEnd, periodOf, periodStart } from "../util/periods.js";
+import {
+  addDays,
+  daysBetween,
+  nextPeriod,
+  periodEnd,
+  periodOf,
+  periodStart,
+} from "../util/periods.js";
+import { TRENDS_DEFAULTS } from "../trends/index.js";
 import { noTimer } from "../util/timings.js";
 import type { Csr } from "../vectorize/sparse.js";
 import { dfBounds, transform, type TfidfModel } from "../vectorize/tfidf.js";
@@ -226,6 +234,20 @@ export async function runWeek(
     const saved = prev?.modelRun != null ? store.model(prev.modelRun) : null;
     const meta = saved ? (saved.meta as ModelMeta) : null;
     const fresh = papers.map((p, i) => (prevAssign.has(p.id) ? -1 : i)).filter((i) => i >= 0);
+    // term trends compare the window (recent + baseline weeks): only its papers' terms are read
+    const ts = trendSettings(config, { period: "week", asOf: weekEnd });
+    ts.options.termsInWindow = true;
+    const span =
+      (ts.options.recent ?? TRENDS_DEFAULTS.recent) +
+      (ts.options.baseline ?? TRENDS_DEFAULTS.baseline);
+    const windowStart = addDays(weekStart, -7 * (span - 1));
+    const inWindow = papers.map(
+      (p) => p.date !== null && p.date >= windowStart && p.date <= weekEnd,
+    );
+    // an incremental run tokenizes only these: the window's papers and the new ones
+    const freshSet = new Set(fresh);
+    const rows = papers.map((_, i) => i).filter((i) => inWindow[i] || freshSet.has(i));
+    const freshRows = rows.map((i, r) => (freshSet.has(i) ? r : -1)).filter((r) => r >= 0);
 
     // 3. keep the model, or re-fit
     const reasons: string[] = [];
@@ -239,9 +261,12 @@ export async function runWeek(
       if (weeks >= inc.refitEvery)
         reasons.push(msg.refitSchedule(weeks, meta.fitWeek, inc.refitEvery));
       else {
-        tokens = tokenizeCorpus(papers, meta.text);
+        tokens = tokenizeCorpus(
+          rows.map((i) => papers[i] as Paper),
+          meta.text,
+        );
         const vocabulary = new Set((saved.tfidf as TfidfModel).vocabulary);
-        drift = round(oovShare(tokens, fresh, (t) => vocabulary.has(t)) - meta.oovAtFit, 4);
+        drift = round(oovShare(tokens, freshRows, (t) => vocabulary.has(t)) - meta.oovAtFit, 4);
         if (drift > inc.driftThreshold) reasons.push(msg.refitDrift(drift, inc.driftThreshold));
       }
     }
@@ -262,7 +287,7 @@ export async function runWeek(
       outcome = await runThemes(papers, settings, timer);
       result = outcome.result;
       tfidf = outcome.model;
-      matrix = outcome.matrix;
+      matrix = keepRows(outcome.matrix, inWindow);
       display = outcome.display;
       centroids = result.termCentroids.map((c) => centroidByTerm(c, tfidf.vocabulary));
       const next: IdentityTheme[] = result.themes.map((t, n) => ({
@@ -294,9 +319,10 @@ export async function runWeek(
       const m = saved!;
       const mm = meta!;
       tfidf = m.tfidf as TfidfModel;
-      tokens ??= tokenizeCorpus(papers, mm.text);
-      matrix = transform(tfidf, tokens);
-      display = displayOf(tokens);
+      // tokens holds the rows of `rows` (window and new papers), tokenized for the drift check
+      const sub = transform(tfidf, tokens as TokenDocs);
+      matrix = spreadRows(sub, rows, papers.length, inWindow);
+      display = displayOf(tokens as TokenDocs);
       const placement: Placement = {
         ...mm.placement,
         centroids: m.centroids,
@@ -315,7 +341,7 @@ export async function runWeek(
         }
       });
       if (fresh.length > 0) {
-        const placed = place(selectRows(matrix, fresh), placement);
+        const placed = place(selectRows(sub, freshRows), placement);
         fresh.forEach((i, j) => {
           theme[i] = placed.theme[j] as number;
           score[i] = placed.score[j] as number;
@@ -379,7 +405,6 @@ export async function runWeek(
       events = [...events, ...weeklyEvents(continuing, now, before, prev.week, reshapedBy(events))];
 
     // trends over the weeks, with the themes' stable names
-    const ts = trendSettings(config, { period: "week", asOf: weekEnd });
     let trends: TrendsResult | null = null;
     let trendsError: string | null = null;
     try {
@@ -561,6 +586,44 @@ export async function runWeek(
   } finally {
     store.close();
   }
+}
+
+/** The rows of `m` where `keep` is true; the others emptied. */
+function keepRows(m: Csr, keep: readonly boolean[]): Csr {
+  return spreadRows(
+    m,
+    m.nRows === 0 ? [] : Array.from({ length: m.nRows }, (_, i) => i),
+    m.nRows,
+    keep,
+  );
+}
+
+/** An n-row matrix holding `sub`'s row r at row rows[r] where `keep` is true; other rows empty. */
+function spreadRows(sub: Csr, rows: readonly number[], n: number, keep: readonly boolean[]): Csr {
+  const at = new Int32Array(n).fill(-1);
+  rows.forEach((i, r) => {
+    if (keep[i]) at[i] = r;
+  });
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    const r = at[i] as number;
+    if (r >= 0) nnz += (sub.indptr[r + 1] as number) - (sub.indptr[r] as number);
+  }
+  const indptr = new Int32Array(n + 1);
+  const indices = new Int32Array(nnz);
+  const data = new Float32Array(nnz);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const r = at[i] as number;
+    if (r >= 0)
+      for (let p = sub.indptr[r] as number; p < (sub.indptr[r + 1] as number); p++) {
+        indices[k] = sub.indices[p] as number;
+        data[k] = sub.data[p] as number;
+        k++;
+      }
+    indptr[i + 1] = k;
+  }
+  return { nRows: n, nCols: sub.nCols, indptr, indices, data };
 }
 
 function selectRows(m: Csr, rows: readonly number[]): Csr {
