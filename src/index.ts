@@ -37,3 +37,7 @@ export { parseDate, isIsoDay } from "./util/dates.js";
 export { UserError, InputFileError } from "./util/errors.js";
 export { paperToJson, formatSummary, writeCorpusFiles } from "./report/corpus-files.js";
 export { main } from "./cli.js";
+export { runFetch, FETCH_SOURCES, type FetchRequest, type FetchResult } from "./fetch/index.js";
+export { CorpusStore, ingestIntoStore } from "./store/index.js";
+export { runWeek, type WeeklyResult } from "./weekly/run.js";
+export { matchThemes, type ThemeEvent } from "./weekly/identity.js";

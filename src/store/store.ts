@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS events (
 `;
 
 export type RunKind = "ingest" | "run";
-export type RunStatus = "running" | "done" | "abandoned";
+export type RunStatus = "running" | "done" | "failed" | "abandoned";
 
 export interface RunRecord {
   id: number;
@@ -448,6 +448,13 @@ export class CorpusStore {
       crashPoint("store-commit");
       this.done(runId, r.summary, r.modelRun, r.report);
     })();
+  }
+
+  /** A run that stopped on an error: status failed, the error as its summary. */
+  failRun(runId: number, error: string): void {
+    this.db
+      .prepare("UPDATE runs SET status = 'failed', finished = ?, summary = ? WHERE id = ?")
+      .run(new Date().toISOString(), JSON.stringify({ error }), runId);
   }
 
   private done(

@@ -206,383 +206,395 @@ export async function runWeek(
       settingsHash: hash,
       inputs: inputFiles,
     });
-
-    // 1. inputs into the store
-    let rejects: Reject[] = [];
-    let inputSummary: IngestSummary | null = null;
-    let upsert = { added: 0, updated: 0, unchanged: 0 };
-    if (inputs.length > 0) {
-      const corpus = await ingest(inputs, {
-        ...(config.asOf !== undefined && { asOf: config.asOf }),
-        ...(config.mapping !== undefined && { mapping: config.mapping }),
-        ...(context.progress !== undefined && { progress: context.progress }),
-      });
-      upsert = store.upsertPapers(corpus.papers, runId);
-      crashPoint("after-upsert");
-      rejects = corpus.rejects;
-      inputSummary = corpus.summary;
-    }
-    timer.mark("ingest");
-
-    // 2. the week's corpus
-    const papers = store.papers(weekEnd);
-    if (papers.length === 0) throw new UserError(msg.weekNoPapers(week, config.store));
-    const ids = papers.map((p) => p.id);
-    const prev = store.lastRunBefore(config.name, week);
-    const prevAssign = prev ? store.assignments(prev.id) : new Map<string, [number, number]>();
-    const prevThemes = prev ? store.themes(prev.id) : [];
-    const saved = prev?.modelRun != null ? store.model(prev.modelRun) : null;
-    const meta = saved ? (saved.meta as ModelMeta) : null;
-    const fresh = papers.map((p, i) => (prevAssign.has(p.id) ? -1 : i)).filter((i) => i >= 0);
-    // term trends compare the window (recent + baseline weeks): only its papers' terms are read
-    const ts = trendSettings(config, { period: "week", asOf: weekEnd });
-    ts.options.termsInWindow = true;
-    const span =
-      (ts.options.recent ?? TRENDS_DEFAULTS.recent) +
-      (ts.options.baseline ?? TRENDS_DEFAULTS.baseline);
-    const windowStart = addDays(weekStart, -7 * (span - 1));
-    const inWindow = papers.map(
-      (p) => p.date !== null && p.date >= windowStart && p.date <= weekEnd,
-    );
-    // an incremental run tokenizes only these: the window's papers and the new ones
-    const freshSet = new Set(fresh);
-    const rows = papers.map((_, i) => i).filter((i) => inWindow[i] || freshSet.has(i));
-    const freshRows = rows.map((i, r) => (freshSet.has(i) ? r : -1)).filter((r) => r >= 0);
-
-    // 3. keep the model, or re-fit
-    const reasons: string[] = [];
-    let drift: number | null = null;
-    let tokens: TokenDocs | null = null;
-    if (!prev) reasons.push(msg.refitFirst());
-    else if (!saved || !meta) reasons.push(msg.refitNoModel());
-    else if (meta.settingsHash !== hash) reasons.push(msg.refitSettings());
-    else {
-      const weeks = Math.round(daysBetween(periodStart(meta.fitWeek, "week"), weekStart) / 7);
-      if (weeks >= inc.refitEvery)
-        reasons.push(msg.refitSchedule(weeks, meta.fitWeek, inc.refitEvery));
-      else {
-        tokens = tokenizeCorpus(
-          rows.map((i) => papers[i] as Paper),
-          meta.text,
-        );
-        const vocabulary = new Set((saved.tfidf as TfidfModel).vocabulary);
-        drift = round(oovShare(tokens, freshRows, (t) => vocabulary.has(t)) - meta.oovAtFit, 4);
-        if (drift > inc.driftThreshold) reasons.push(msg.refitDrift(drift, inc.driftThreshold));
+    try {
+      // 1. inputs into the store
+      let rejects: Reject[] = [];
+      let inputSummary: IngestSummary | null = null;
+      let upsert = { added: 0, updated: 0, unchanged: 0 };
+      if (inputs.length > 0) {
+        const corpus = await ingest(inputs, {
+          ...(config.asOf !== undefined && { asOf: config.asOf }),
+          ...(config.mapping !== undefined && { mapping: config.mapping }),
+          ...(context.progress !== undefined && { progress: context.progress }),
+        });
+        upsert = store.upsertPapers(corpus.papers, runId);
+        crashPoint("after-upsert");
+        rejects = corpus.rejects;
+        inputSummary = corpus.summary;
       }
-    }
-    const refit = reasons.length > 0;
+      timer.mark("ingest");
 
-    let result: ClusterResult;
-    let tfidf: TfidfModel;
-    let matrix: Csr;
-    let display: (e: string) => string;
-    let outcome: ThemesOutcome | null = null;
-    let themeIds: string[];
-    let events: ThemeEvent[] = [];
-    let nextNumber = store.lastThemeNumber();
-    const nextId = (): string => `t${++nextNumber}`;
-    let centroids: Record<string, number>[];
+      // 2. the week's corpus
+      const papers = store.papers(weekEnd);
+      if (papers.length === 0) throw new UserError(msg.weekNoPapers(week, config.store));
+      const ids = papers.map((p) => p.id);
+      const prev = store.lastRunBefore(config.name, week);
+      const prevAssign = prev ? store.assignments(prev.id) : new Map<string, [number, number]>();
+      const prevThemes = prev ? store.themes(prev.id) : [];
+      const saved = prev?.modelRun != null ? store.model(prev.modelRun) : null;
+      const meta = saved ? (saved.meta as ModelMeta) : null;
+      const fresh = papers.map((p, i) => (prevAssign.has(p.id) ? -1 : i)).filter((i) => i >= 0);
+      // term trends compare the window (recent + baseline weeks): only its papers' terms are read
+      const ts = trendSettings(config, { period: "week", asOf: weekEnd });
+      ts.options.termsInWindow = true;
+      const span =
+        (ts.options.recent ?? TRENDS_DEFAULTS.recent) +
+        (ts.options.baseline ?? TRENDS_DEFAULTS.baseline);
+      const windowStart = addDays(weekStart, -7 * (span - 1));
+      const inWindow = papers.map(
+        (p) => p.date !== null && p.date >= windowStart && p.date <= weekEnd,
+      );
+      // an incremental run tokenizes only these: the window's papers and the new ones
+      const freshSet = new Set(fresh);
+      const rows = papers.map((_, i) => i).filter((i) => inWindow[i] || freshSet.has(i));
+      const freshRows = rows.map((i, r) => (freshSet.has(i) ? r : -1)).filter((r) => r >= 0);
 
-    if (refit) {
-      outcome = await runThemes(papers, settings, timer);
-      result = outcome.result;
-      tfidf = outcome.model;
-      matrix = keepRows(outcome.matrix, inWindow);
-      display = outcome.display;
-      centroids = result.termCentroids.map((c) => centroidByTerm(c, tfidf.vocabulary));
-      const next: IdentityTheme[] = result.themes.map((t, n) => ({
-        idx: n,
-        name: t.name,
-        guided: t.kind === "guided",
-        centroid: centroids[n] as Record<string, number>,
-        size: t.size,
-      }));
-      if (prev) {
-        const old: PrevTheme[] = prevThemes.map((t) => ({
-          idx: t.idx,
+      // 3. keep the model, or re-fit
+      const reasons: string[] = [];
+      let drift: number | null = null;
+      let tokens: TokenDocs | null = null;
+      if (!prev) reasons.push(msg.refitFirst());
+      else if (!saved || !meta) reasons.push(msg.refitNoModel());
+      else if (meta.settingsHash !== hash) reasons.push(msg.refitSettings());
+      else {
+        const weeks = Math.round(daysBetween(periodStart(meta.fitWeek, "week"), weekStart) / 7);
+        if (weeks >= inc.refitEvery)
+          reasons.push(msg.refitSchedule(weeks, meta.fitWeek, inc.refitEvery));
+        else {
+          tokens = tokenizeCorpus(
+            rows.map((i) => papers[i] as Paper),
+            meta.text,
+          );
+          const vocabulary = new Set((saved.tfidf as TfidfModel).vocabulary);
+          drift = round(oovShare(tokens, freshRows, (t) => vocabulary.has(t)) - meta.oovAtFit, 4);
+          if (drift > inc.driftThreshold) reasons.push(msg.refitDrift(drift, inc.driftThreshold));
+        }
+      }
+      const refit = reasons.length > 0;
+
+      let result: ClusterResult;
+      let tfidf: TfidfModel;
+      let matrix: Csr;
+      let display: (e: string) => string;
+      let outcome: ThemesOutcome | null = null;
+      let themeIds: string[];
+      let events: ThemeEvent[] = [];
+      let nextNumber = store.lastThemeNumber();
+      const nextId = (): string => `t${++nextNumber}`;
+      let centroids: Record<string, number>[];
+
+      if (refit) {
+        outcome = await runThemes(papers, settings, timer);
+        result = outcome.result;
+        tfidf = outcome.model;
+        matrix = keepRows(outcome.matrix, inWindow);
+        display = outcome.display;
+        centroids = result.termCentroids.map((c) => centroidByTerm(c, tfidf.vocabulary));
+        const next: IdentityTheme[] = result.themes.map((t, n) => ({
+          idx: n,
           name: t.name,
           guided: t.kind === "guided",
-          themeId: t.themeId,
-          centroid: (t.detail as StoredDetail).centroid,
+          centroid: centroids[n] as Record<string, number>,
           size: t.size,
         }));
-        const prevOf = new Map<string, number>();
-        for (const [id, [idx]] of prevAssign) prevOf.set(id, idx);
-        const counts = contingency(prevOf, ids, result.theme, old.length, next.length);
-        const m = matchThemes(old, next, counts, nextId);
-        themeIds = m.identity.ids;
-        events = m.events;
-        m.identity.names.forEach((name, n) => ((result.themes[n] as Theme).name = name));
-      } else themeIds = next.map(() => nextId());
-    } else {
-      // keep the model: only the papers the last run did not have are placed with it
-      const m = saved!;
-      const mm = meta!;
-      tfidf = m.tfidf as TfidfModel;
-      // tokens holds the rows of `rows` (window and new papers), tokenized for the drift check
-      const sub = transform(tfidf, tokens as TokenDocs);
-      matrix = spreadRows(sub, rows, papers.length, inWindow);
-      display = displayOf(tokens as TokenDocs);
-      const placement: Placement = {
-        ...mm.placement,
-        centroids: m.centroids,
-        projection:
-          m.components && m.cols
-            ? { d: mm.placement.d, cols: m.cols, components: m.components }
-            : null,
-      };
-      const theme = new Int32Array(papers.length);
-      const score = new Float64Array(papers.length);
+        if (prev) {
+          const old: PrevTheme[] = prevThemes.map((t) => ({
+            idx: t.idx,
+            name: t.name,
+            guided: t.kind === "guided",
+            themeId: t.themeId,
+            centroid: (t.detail as StoredDetail).centroid,
+            size: t.size,
+          }));
+          const prevOf = new Map<string, number>();
+          for (const [id, [idx]] of prevAssign) prevOf.set(id, idx);
+          const counts = contingency(prevOf, ids, result.theme, old.length, next.length);
+          const m = matchThemes(old, next, counts, nextId);
+          themeIds = m.identity.ids;
+          events = m.events;
+          m.identity.names.forEach((name, n) => ((result.themes[n] as Theme).name = name));
+        } else themeIds = next.map(() => nextId());
+      } else {
+        // keep the model: only the papers the last run did not have are placed with it
+        const m = saved!;
+        const mm = meta!;
+        tfidf = m.tfidf as TfidfModel;
+        // tokens holds the rows of `rows` (window and new papers), tokenized for the drift check
+        const sub = transform(tfidf, tokens as TokenDocs);
+        matrix = spreadRows(sub, rows, papers.length, inWindow);
+        display = displayOf(tokens as TokenDocs);
+        const placement: Placement = {
+          ...mm.placement,
+          centroids: m.centroids,
+          projection:
+            m.components && m.cols
+              ? { d: mm.placement.d, cols: m.cols, components: m.components }
+              : null,
+        };
+        const theme = new Int32Array(papers.length);
+        const score = new Float64Array(papers.length);
+        papers.forEach((p, i) => {
+          const a = prevAssign.get(p.id);
+          if (a) {
+            theme[i] = a[0];
+            score[i] = a[1];
+          }
+        });
+        if (fresh.length > 0) {
+          const placed = place(selectRows(sub, freshRows), placement);
+          fresh.forEach((i, j) => {
+            theme[i] = placed.theme[j] as number;
+            score[i] = placed.score[j] as number;
+          });
+        }
+        const sizes = new Array<number>(prevThemes.length).fill(0);
+        for (const t of theme) if (t >= 0) sizes[t] = (sizes[t] as number) + 1;
+        const themes = prevThemes.map((t, c) => ({
+          ...(t.detail as StoredDetail).theme,
+          id: c,
+          name: t.name,
+          size: sizes[c] as number,
+          share: round((sizes[c] as number) / papers.length),
+        }));
+        centroids = prevThemes.map((t) => (t.detail as StoredDetail).centroid);
+        themeIds = prevThemes.map((t) => t.themeId);
+        result = {
+          ...mm.cluster,
+          themes,
+          other: {
+            size: theme.filter((t) => t < 0).length,
+            threshold: mm.placement.otherThreshold,
+          },
+          theme,
+          score,
+          rawLabels: theme,
+          map: null,
+          placement,
+          warnings: [...mm.cluster.warnings],
+        };
+        timer.mark("place new papers");
+      }
+      result.themes.forEach((t, n) => (t.key = themeIds[n] as string));
+
+      // 4. weekly events: this week's papers per theme against the last run's week
+      const inWeek = (d: string | null, from: string, to: string): boolean =>
+        d !== null && d >= from && d <= to;
+      const now = new Map<string, number>();
       papers.forEach((p, i) => {
-        const a = prevAssign.get(p.id);
-        if (a) {
-          theme[i] = a[0];
-          score[i] = a[1];
+        const t = result.theme[i] as number;
+        if (t >= 0 && inWeek(p.date, weekStart, weekEnd)) {
+          const id = themeIds[t] as string;
+          now.set(id, (now.get(id) ?? 0) + 1);
         }
       });
-      if (fresh.length > 0) {
-        const placed = place(selectRows(sub, freshRows), placement);
-        fresh.forEach((i, j) => {
-          theme[i] = placed.theme[j] as number;
-          score[i] = placed.score[j] as number;
+      const before = new Map<string, number>();
+      if (prev?.week) {
+        const from = periodStart(prev.week, "week");
+        const to = periodEnd(prev.week, "week");
+        const idOf = new Map(prevThemes.map((t) => [t.idx, t.themeId]));
+        papers.forEach((p) => {
+          const a = prevAssign.get(p.id);
+          if (!a || a[0] < 0 || !inWeek(p.date, from, to)) return;
+          const id = idOf.get(a[0]) as string;
+          before.set(id, (before.get(id) ?? 0) + 1);
         });
+        for (const t of prevThemes) if (!before.has(t.themeId)) before.set(t.themeId, 0);
       }
-      const sizes = new Array<number>(prevThemes.length).fill(0);
-      for (const t of theme) if (t >= 0) sizes[t] = (sizes[t] as number) + 1;
-      const themes = prevThemes.map((t, c) => ({
-        ...(t.detail as StoredDetail).theme,
-        id: c,
+      const continuing = result.themes.map((t, n) => ({
+        themeId: themeIds[n] as string,
         name: t.name,
-        size: sizes[c] as number,
-        share: round((sizes[c] as number) / papers.length),
       }));
-      centroids = prevThemes.map((t) => (t.detail as StoredDetail).centroid);
-      themeIds = prevThemes.map((t) => t.themeId);
-      result = {
-        ...mm.cluster,
-        themes,
-        other: { size: theme.filter((t) => t < 0).length, threshold: mm.placement.otherThreshold },
-        theme,
-        score,
-        rawLabels: theme,
-        map: null,
-        placement,
-        warnings: [...mm.cluster.warnings],
-      };
-      timer.mark("place new papers");
-    }
-    result.themes.forEach((t, n) => (t.key = themeIds[n] as string));
+      if (prev?.week)
+        events = [
+          ...events,
+          ...weeklyEvents(continuing, now, before, prev.week, reshapedBy(events)),
+        ];
 
-    // 4. weekly events: this week's papers per theme against the last run's week
-    const inWeek = (d: string | null, from: string, to: string): boolean =>
-      d !== null && d >= from && d <= to;
-    const now = new Map<string, number>();
-    papers.forEach((p, i) => {
-      const t = result.theme[i] as number;
-      if (t >= 0 && inWeek(p.date, weekStart, weekEnd)) {
-        const id = themeIds[t] as string;
-        now.set(id, (now.get(id) ?? 0) + 1);
-      }
-    });
-    const before = new Map<string, number>();
-    if (prev?.week) {
-      const from = periodStart(prev.week, "week");
-      const to = periodEnd(prev.week, "week");
-      const idOf = new Map(prevThemes.map((t) => [t.idx, t.themeId]));
-      papers.forEach((p) => {
-        const a = prevAssign.get(p.id);
-        if (!a || a[0] < 0 || !inWeek(p.date, from, to)) return;
-        const id = idOf.get(a[0]) as string;
-        before.set(id, (before.get(id) ?? 0) + 1);
-      });
-      for (const t of prevThemes) if (!before.has(t.themeId)) before.set(t.themeId, 0);
-    }
-    const continuing = result.themes.map((t, n) => ({
-      themeId: themeIds[n] as string,
-      name: t.name,
-    }));
-    if (prev?.week)
-      events = [...events, ...weeklyEvents(continuing, now, before, prev.week, reshapedBy(events))];
-
-    // trends over the weeks, with the themes' stable names
-    let trends: TrendsResult | null = null;
-    let trendsError: string | null = null;
-    try {
-      trends = runTrends(
-        papers,
-        { theme: result.theme, names: result.themes.map((t) => t.name) },
-        { matrix, vocabulary: tfidf.vocabulary, display },
-        ts,
-      );
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      trendsError = e.message;
-    }
-    timer.mark("trends");
-
-    // 5. the report, then the store
-    const modelRun = refit ? runId : (prev?.modelRun as number);
-    const modelWeek = refit ? week : (meta as ModelMeta).fitWeek;
-    const changes = changeLines({
-      week,
-      prevWeek: prev?.week ?? null,
-      refit,
-      reasons,
-      modelWeek,
-      newPapers: fresh.length,
-      continued: refit
-        ? themeIds.filter((id) => prevThemes.some((t) => t.themeId === id)).length
-        : themeIds.length,
-      k: themeIds.length,
-      events,
-    });
-    const summary = storeSummary(config.store, weekEnd, papers);
-    const outDir = context.out ?? join(config.output, week);
-    const preset = context.preset ?? "web";
-    const manifest = {
-      papertrends: VERSION,
-      pipeline: { file: config.file, name: config.name },
-      week,
-      seed: settings.seed,
-      mode: refit ? "refit" : "incremental",
-      model: { fitWeek: modelWeek, settingsHash: hash },
-      store: config.store,
-      inputs: inputFiles,
-      settings: {
-        text: settings.text,
-        vectorize: settings.vectorize,
-        cluster: { ...settings.cluster, themes: config.themes ?? [] },
-        trends: ts.options,
-        incremental: inc,
-      },
-    };
-    const files = await replaceDir(outDir, async (dir) => {
-      const written: string[] = [];
-      const corpusFiles = {
-        corpus: join(dir, "corpus.jsonl"),
-        rejects: join(dir, "rejects.jsonl"),
-        summary: join(dir, "summary.json"),
-      };
-      await writeCorpusFiles({ papers, rejects, summary }, corpusFiles);
-      written.push(...Object.values(corpusFiles));
-      crashPoint("report-half-written");
-      written.push(
-        ...(await writeThemeFiles(dir, papers, result, tfidf, settings.text, {
-          seed: settings.seed,
-          papers: papers.length,
-          options: {
-            text: settings.text,
-            vectorize: settings.vectorize,
-            cluster: { ...settings.cluster, themes: undefined },
-          },
-        })),
-      );
-      written.push(
-        ...(await writeReportFiles(dir, {
-          title: `${config.description ?? config.name}: ${week}`,
-          corpus: config.description ?? config.name,
-          preset,
-          summary,
+      // trends over the weeks, with the themes' stable names
+      let trends: TrendsResult | null = null;
+      let trendsError: string | null = null;
+      try {
+        trends = runTrends(
           papers,
-          themes: result,
-          trends,
-          trendsError,
-          trendOptions: ts,
-          manifest,
-          changes,
-        })),
-      );
-      return written;
-    });
-    timer.mark("write report");
-    crashPoint("before-store");
+          { theme: result.theme, names: result.themes.map((t) => t.name) },
+          { matrix, vocabulary: tfidf.vocabulary, display },
+          ts,
+        );
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        trendsError = e.message;
+      }
+      timer.mark("trends");
 
-    let model = null;
-    if (refit && outcome) {
-      const weekDocs = papers
-        .map((p, i) => (inWeek(p.date, weekStart, weekEnd) ? i : -1))
-        .filter((i) => i >= 0);
-      const weekTokens = tokenizeCorpus(
-        weekDocs.map((i) => papers[i] as Paper),
-        settings.text,
-      );
-      const m: ModelMeta = {
-        kind: "papertrends.weekly-model",
-        version: 1,
-        fitWeek: week,
-        settingsHash: hash,
-        text: settings.text,
-        oovAtFit: round(heldOutOov(tfidf, weekTokens), 6),
-        placement: {
-          k: result.placement.k,
-          d: result.placement.d,
-          otherThreshold: result.placement.otherThreshold,
-        },
-        cluster: {
-          k: result.k,
-          quality: result.quality,
-          reduce: result.reduce,
-          inertia: result.inertia,
-          kCurve: result.kCurve,
-          warnings: result.warnings,
-          termCentroids: result.termCentroids,
-        },
-      };
-      model = {
-        meta: m,
-        tfidf,
-        components: result.placement.projection?.components ?? null,
-        cols: result.placement.projection?.cols ?? null,
-        centroids: result.placement.centroids,
-      };
-    }
-    const stored: StoredTheme[] = result.themes.map((t, n) => ({
-      themeId: themeIds[n] as string,
-      idx: n,
-      name: t.name,
-      color: themeColor(t.name),
-      kind: t.kind,
-      size: t.size,
-      detail: { theme: t, centroid: centroids[n] ?? {} } satisfies StoredDetail,
-    }));
-    const weekly: WeeklyResult = {
-      runId,
-      week,
-      mode: refit ? "refit" : "incremental",
-      reasons,
-      papers: papers.length,
-      newPapers: fresh.length,
-      drift,
-      themes: stored.map((t) => ({ themeId: t.themeId, name: t.name, size: t.size })),
-      events,
-      outDir,
-      files,
-      trends,
-      trendsError,
-      store: { ...upsert, rejected: rejects.length },
-    };
-    store.finishRun(runId, {
-      summary: {
+      // 5. the report, then the store
+      const modelRun = refit ? runId : (prev?.modelRun as number);
+      const modelWeek = refit ? week : (meta as ModelMeta).fitWeek;
+      const changes = changeLines({
         week,
-        mode: weekly.mode,
+        prevWeek: prev?.week ?? null,
+        refit,
+        reasons,
+        modelWeek,
+        newPapers: fresh.length,
+        continued: refit
+          ? themeIds.filter((id) => prevThemes.some((t) => t.themeId === id)).length
+          : themeIds.length,
+        k: themeIds.length,
+        events,
+      });
+      const summary = storeSummary(config.store, weekEnd, papers);
+      const outDir = context.out ?? join(config.output, week);
+      const preset = context.preset ?? "web";
+      const manifest = {
+        papertrends: VERSION,
+        pipeline: { file: config.file, name: config.name },
+        week,
+        seed: settings.seed,
+        mode: refit ? "refit" : "incremental",
+        model: { fitWeek: modelWeek, settingsHash: hash },
+        store: config.store,
+        inputs: inputFiles,
+        settings: {
+          text: settings.text,
+          vectorize: settings.vectorize,
+          cluster: { ...settings.cluster, themes: config.themes ?? [] },
+          trends: ts.options,
+          incremental: inc,
+        },
+      };
+      const files = await replaceDir(outDir, async (dir) => {
+        const written: string[] = [];
+        const corpusFiles = {
+          corpus: join(dir, "corpus.jsonl"),
+          rejects: join(dir, "rejects.jsonl"),
+          summary: join(dir, "summary.json"),
+        };
+        await writeCorpusFiles({ papers, rejects, summary }, corpusFiles);
+        written.push(...Object.values(corpusFiles));
+        crashPoint("report-half-written");
+        written.push(
+          ...(await writeThemeFiles(dir, papers, result, tfidf, settings.text, {
+            seed: settings.seed,
+            papers: papers.length,
+            options: {
+              text: settings.text,
+              vectorize: settings.vectorize,
+              cluster: { ...settings.cluster, themes: undefined },
+            },
+          })),
+        );
+        written.push(
+          ...(await writeReportFiles(dir, {
+            title: `${config.description ?? config.name}: ${week}`,
+            corpus: config.description ?? config.name,
+            preset,
+            summary,
+            papers,
+            themes: result,
+            trends,
+            trendsError,
+            trendOptions: ts,
+            manifest,
+            changes,
+          })),
+        );
+        return written;
+      });
+      timer.mark("write report");
+      crashPoint("before-store");
+
+      let model = null;
+      if (refit && outcome) {
+        const weekDocs = papers
+          .map((p, i) => (inWeek(p.date, weekStart, weekEnd) ? i : -1))
+          .filter((i) => i >= 0);
+        const weekTokens = tokenizeCorpus(
+          weekDocs.map((i) => papers[i] as Paper),
+          settings.text,
+        );
+        const m: ModelMeta = {
+          kind: "papertrends.weekly-model",
+          version: 1,
+          fitWeek: week,
+          settingsHash: hash,
+          text: settings.text,
+          oovAtFit: round(heldOutOov(tfidf, weekTokens), 6),
+          placement: {
+            k: result.placement.k,
+            d: result.placement.d,
+            otherThreshold: result.placement.otherThreshold,
+          },
+          cluster: {
+            k: result.k,
+            quality: result.quality,
+            reduce: result.reduce,
+            inertia: result.inertia,
+            kCurve: result.kCurve,
+            warnings: result.warnings,
+            termCentroids: result.termCentroids,
+          },
+        };
+        model = {
+          meta: m,
+          tfidf,
+          components: result.placement.projection?.components ?? null,
+          cols: result.placement.projection?.cols ?? null,
+          centroids: result.placement.centroids,
+        };
+      }
+      const stored: StoredTheme[] = result.themes.map((t, n) => ({
+        themeId: themeIds[n] as string,
+        idx: n,
+        name: t.name,
+        color: themeColor(t.name),
+        kind: t.kind,
+        size: t.size,
+        detail: { theme: t, centroid: centroids[n] ?? {} } satisfies StoredDetail,
+      }));
+      const weekly: WeeklyResult = {
+        runId,
+        week,
+        mode: refit ? "refit" : "incremental",
         reasons,
         papers: papers.length,
         newPapers: fresh.length,
         drift,
-        upsert,
-        input: inputSummary?.total ?? null,
-        rejected: rejects.length,
-      },
-      modelRun,
-      report: outDir,
-      model,
-      themes: stored,
-      assignments: { ids, theme: result.theme, score: result.score },
-      events: events.map((e) => ({ kind: e.kind, themeId: e.themeId, detail: e })),
-      rejects,
-    });
-    timer.mark("store");
-    return weekly;
+        themes: stored.map((t) => ({ themeId: t.themeId, name: t.name, size: t.size })),
+        events,
+        outDir,
+        files,
+        trends,
+        trendsError,
+        store: { ...upsert, rejected: rejects.length },
+      };
+      store.finishRun(runId, {
+        summary: {
+          week,
+          mode: weekly.mode,
+          reasons,
+          papers: papers.length,
+          newPapers: fresh.length,
+          drift,
+          upsert,
+          input: inputSummary?.total ?? null,
+          rejected: rejects.length,
+        },
+        modelRun,
+        report: outDir,
+        model,
+        themes: stored,
+        assignments: { ids, theme: result.theme, score: result.score },
+        events: events.map((e) => ({ kind: e.kind, themeId: e.themeId, detail: e })),
+        rejects,
+      });
+      timer.mark("store");
+      return weekly;
+    } catch (e) {
+      // recorded as failed, with why; a killed process leaves it running, and the next open
+      // marks it abandoned
+      store.failRun(runId, e instanceof Error ? e.message : String(e));
+      throw e;
+    }
   } finally {
     store.close();
   }

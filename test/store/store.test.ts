@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadPipeline } from "../../src/config.js";
 import { runPipeline } from "../../src/pipeline.js";
+import { runWeek } from "../../src/weekly/run.js";
 import { CorpusStore } from "../../src/store/index.js";
 import type { Paper } from "../../src/ingest/types.js";
 import { ingestOne, PAGE, runCli, SHARED, tmp } from "../helpers.js";
@@ -165,4 +166,19 @@ describe("a pipeline reading from its store", () => {
     expect(store.counts()).toEqual({ papers: 92, undated: 7, runs: 2 });
     store.close();
   }, 60_000);
+});
+
+describe("a weekly run that fails", () => {
+  it("is recorded as failed, with the error", async () => {
+    const dir = tmp();
+    const file = join(dir, "p.yaml");
+    writeFileSync(file, `name: w\nstore: ${join(dir, "s.db")}\noutput: ${join(dir, "out")}\n`);
+    await expect(runWeek(await loadPipeline(file), "2025-W44")).rejects.toThrow(
+      `no papers in ${join(dir, "s.db")} dated up to the end of 2025-W44`,
+    );
+    const store = CorpusStore.open(join(dir, "s.db"));
+    expect(store.runs().map((r) => [r.week, r.status])).toEqual([["2025-W44", "failed"]]);
+    expect(String((store.runs()[0]!.summary as { error: string }).error)).toMatch(/^no papers in /);
+    store.close();
+  });
 });
