@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runFetch, type FetchRequest } from "../../src/fetch/index.js";
 import { retryAfterMs, USER_AGENT } from "../../src/fetch/http.js";
@@ -295,6 +295,30 @@ describe("papertrends fetch", () => {
       stdout: "",
       stderr: `papertrends: invalid --from: "2024-05-32" (expected a day as YYYY-MM-DD)\n`,
     });
+  });
+});
+
+describe("papertrends fetch --pipeline", () => {
+  it("takes the base URL, delay and output folder from the pipeline's fetch section", async () => {
+    const dir = tmp();
+    const file = join(dir, "p.yaml");
+    writeFileSync(
+      file,
+      `store: s.db\nfetch:\n  out: raw\n  hfDaily: { baseUrl: "${server.url}", delay: 0 }\n`,
+    );
+    const r = await runCli([
+      "fetch",
+      "hf-daily",
+      "--from",
+      "2024-05-27",
+      "--to",
+      "2024-05-27",
+      "--pipeline",
+      file,
+    ]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(dir, "raw", "hf-daily"))).toEqual(["2024-05-27.json"]);
+    expect(keys()).toEqual(["hf:2024-05-27"]);
   });
 });
 
