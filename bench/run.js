@@ -2,13 +2,15 @@
 // process so peak memory is per run. Large inputs are read from ../shared/data; larger
 // corpora are resampled from the 143k arXiv file (bench/resample.js) and cached.
 //
-//   node bench/run.js [ingest] [pipeline] [threads] [scale]     (default: all four)
+//   node bench/run.js [ingest] [pipeline] [threads] [scale] [weekly] [store]   (default: all)
 //   BENCH_RUNS=3  BENCH_SIZES=10000,100000,300000,1000000  BENCH_DIR=/tmp/papertrends-bench
+//   BENCH_STORE_N=1000000 (papers for the SQLite/DuckDB store comparison)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resample } from "./resample.js";
+import { storeBench } from "./store.js";
 import { renderSvg } from "../dist/charts/render.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -196,6 +198,69 @@ if (want("scale") && existsSync(arxiv)) {
   console.log("  wrote bench/growth.vl.json, bench/growth.svg");
 }
 
+if (want("weekly") && existsSync(arxiv)) {
+  // the 143k file in a corpus store, weekly: a re-fit week (the first run, on a new store),
+  // then the next week placed with its saved model
+  console.log(`\nweekly runs on a store of the 143k arXiv file (medians of ${RUNS})`);
+  const all = { refit: [], incremental: [] };
+  for (let i = 0; i < RUNS; i++) {
+    const w = mkdtempSync(join(dir, "weekly-"));
+    const file = join(w, "weekly.yaml");
+    writeFileSync(
+      file,
+      readFileSync("pipelines/arxiv-143k.yaml", "utf8")
+        .replace(/^name: .*$/m, "name: arxiv-weekly")
+        .replace(/^asOf: .*\n/m, "")
+        .replace(/^labels: .*\n/m, "")
+        .replace(/period: year/, "period: week")
+        .replace(
+          /^inputs:\n {2}- path: .*$/m,
+          `store: ${join(w, "store.db")}\noutput: ${join(w, "reports")}\ninputs:\n  - path: ${arxiv}`,
+        ),
+    );
+    for (const [mode, week] of [
+      ["refit", "2025-W40"],
+      ["incremental", "2025-W41"],
+    ]) {
+      const out = execFileSync(process.execPath, ["bench/weekly-child.js", file, week], {
+        encoding: "utf8",
+      });
+      const r = JSON.parse(out.trim().split("\n").pop());
+      if (r.mode !== mode) throw new Error(`${week}: expected a ${mode} run, got ${r.mode}`);
+      all[mode].push(r);
+    }
+  }
+  results.weekly = {};
+  for (const mode of ["refit", "incremental"]) {
+    const xs = all[mode];
+    results.weekly[mode] = {
+      papers: xs[0].papers,
+      newPapers: xs[0].newPapers,
+      seconds: median(xs.map((x) => x.seconds)),
+      maxRssMB: Math.round(median(xs.map((x) => x.maxRssMB))),
+      runs: RUNS,
+    };
+    const r = results.weekly[mode];
+    console.log(
+      `  ${mode.padEnd(12)} ${r.papers} papers (${r.newPapers} new)  ${r.seconds.toFixed(1)} s  peak RSS ${r.maxRssMB} MB`,
+    );
+  }
+}
+
+if (want("store")) {
+  const n = Number(process.env.BENCH_STORE_N ?? 1_000_000);
+  console.log(
+    `\ncorpus store at ${n.toLocaleString("en")} resampled papers: SQLite against DuckDB (medians of ${RUNS})`,
+  );
+  results.store = { papers: n, ...(await storeBench(n, RUNS)) };
+  for (const e of ["sqlite", "duckdb"]) {
+    const x = results.store[e];
+    console.log(
+      `  ${e.padEnd(7)} bulk ${x.bulk.toFixed(1)} s, weekly ${x.weekly.toFixed(2)} s, week ${x.oneWeek.toFixed(3)} s, up to a date ${x.upToDate.toFixed(1)} s, per week ${x.perWeek.toFixed(2)} s, ${Math.round(x.mb)} MB, peak ${Math.round(x.rssMB)} MB`,
+    );
+  }
+}
+
 writeFileSync("bench/results.json", JSON.stringify(results, null, 2) + "\n");
 writeFileSync("bench/README.md", readme(results));
 console.log("\nwrote bench/results.json, bench/README.md");
@@ -261,6 +326,49 @@ function readme(r) {
       `| 1 | ${s(a.seconds)} | ${s(a.stages[stage])} | ${s(a.stages.lsa)} | ${s(a.stages["k-means"])} |`,
       `| 2 | ${s(b.seconds)} | ${s(b.stages[stage])} | ${s(b.stages.lsa)} | ${s(b.stages["k-means"])} |`,
       `| speed-up | ×${(a.seconds / b.seconds).toFixed(2)} | ×${(a.stages[stage] / b.stages[stage]).toFixed(2)} | ×${(a.stages.lsa / b.stages.lsa).toFixed(2)} | ×${(a.stages["k-means"] / b.stages["k-means"]).toFixed(2)} |`,
+      "",
+    );
+  }
+  if (r.weekly) {
+    const f = r.weekly.refit;
+    const i = r.weekly.incremental;
+    lines.push(
+      "## Weekly runs on a corpus store",
+      "",
+      "`papertrends run --week` with the 143k file in a store (`pipelines/arxiv-143k.yaml` with",
+      "`store:` and weekly trends): 2025-W40 on a new store re-fits everything; 2025-W41 places",
+      "only the papers new since then with the saved model and reads only the compared window's",
+      "terms. Both include adding the input file to the store (every record found unchanged",
+      "the second time) and writing the whole report.",
+      "",
+      "| week | papers | new | wall time | peak RSS | runs |",
+      "|---|---:|---:|---:|---:|---:|",
+      `| re-fit (2025-W40) | ${f.papers.toLocaleString("en")} | ${f.newPapers.toLocaleString("en")} | ${s(f.seconds)} | ${mb(f.maxRssMB)} | ${f.runs} |`,
+      `| incremental (2025-W41) | ${i.papers.toLocaleString("en")} | ${i.newPapers.toLocaleString("en")} | ${s(i.seconds)} | ${mb(i.maxRssMB)} | ${i.runs} |`,
+      "",
+    );
+  }
+  if (r.store) {
+    const a = r.store.sqlite;
+    const b = r.store.duckdb;
+    const row = (label, k, d = 2) => `| ${label} | ${a[k].toFixed(d)} | ${b[k].toFixed(d)} |`;
+    lines.push(
+      "## Corpus store: SQLite against DuckDB",
+      "",
+      `\`node bench/store.js\` (or this script's \`store\` section): ${r.store.papers.toLocaleString("en")} resampled papers`,
+      "in the store's table layout (`papers(id primary key, date, week, title, record JSON)`, an",
+      "index on date), each engine in a fresh process per run, medians of " + a.runs + ".",
+      "Peak RSS includes the papers held in JavaScript.",
+      "",
+      "| | SQLite (better-sqlite3) | DuckDB (@duckdb/node-api) |",
+      "|---|---:|---:|",
+      row("bulk upsert, batches of 10,000 (s)", "bulk", 1),
+      row("weekly upsert of 10,000, half new (s)", "weekly"),
+      row("papers of one week (s)", "oneWeek", 3),
+      row("every paper up to a date (s)", "upToDate", 1),
+      row("papers per ISO week, group by (s)", "perWeek"),
+      row("file (MB)", "mb", 0),
+      row("peak RSS (MB)", "rssMB", 0),
       "",
     );
   }
