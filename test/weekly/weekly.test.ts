@@ -7,6 +7,7 @@ import { CorpusStore } from "../../src/store/index.js";
 import { tokenizeCorpus } from "../../src/text/tokenize.js";
 import { transform, type TfidfModel } from "../../src/vectorize/tfidf.js";
 import { eventSentence, runWeek, type ModelMeta, type WeeklyResult } from "../../src/weekly/run.js";
+import { esc } from "../../src/report/html.js";
 import { tmp } from "../helpers.js";
 import { files, weeklyPipeline } from "./pipeline.js";
 
@@ -76,6 +77,9 @@ describe("weekly runs on a corpus store", () => {
       expect(md3).toContain(`of 8 continue a theme of the last run, with its id, name and colour.`);
       for (const e of r3.events)
         expect(md3).toContain(eventSentence(e).replace(/[*_[\]<>|~`\\]/g, (c) => `\\${c}`));
+      const html3 = readFileSync(join(dir, "reports", "2024-W33", "report.html"), "utf8");
+      expect(html3).toContain('<h2 id="changes">What changed since the last run (2024-W31)</h2>');
+      for (const e of r3.events) expect(html3).toContain(`<li>${esc(eventSentence(e))}</li>`);
       const md2 = readFileSync(join(dir, "reports", "2024-W31", "report.md"), "utf8");
       expect(md2).toContain(
         `- Themes kept from the model fitted in 2024-W30; ${r2.newPapers} new papers placed with it.\n`,
