@@ -406,3 +406,21 @@ describe("papertrends report", () => {
     }
   });
 });
+
+describe("papertrends run --week and fetch: input errors", () => {
+  it("name the bad value and the fix, exit 1", async () => {
+    expect(await cli("run", "pipelines/hf-daily-weekly.yaml", "--week", "2025-W44")).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `papertrends: pipelines/hf-daily-weekly.yaml: run --week needs a corpus store: add "store: FILE" to the pipeline\n`,
+    });
+    expect((await cli("run", "pipelines/hf-weekly.yaml", "--week", "2025-W53")).stderr).toBe(
+      `papertrends: invalid --week: "2025-W53" (expected an ISO week, e.g. 2025-W44)\n`,
+    );
+    expect(await cli("fetch", "arxiv", "--from", "2025-11-02", "--to", "2025-11-01")).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "papertrends: invalid range: --from 2025-11-02 is after --to 2025-11-01\n",
+    });
+  }, 30_000);
+});
