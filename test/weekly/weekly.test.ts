@@ -3,12 +3,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadPipeline } from "../../src/config.js";
 import { place, type Placement } from "../../src/cluster/index.js";
-import { CorpusStore } from "../../src/store/index.js";
+import { CorpusStore, ingestIntoStore } from "../../src/store/index.js";
 import { tokenizeCorpus } from "../../src/text/tokenize.js";
 import { transform, type TfidfModel } from "../../src/vectorize/tfidf.js";
 import { eventSentence, runWeek, type ModelMeta, type WeeklyResult } from "../../src/weekly/run.js";
 import { esc } from "../../src/report/html.js";
-import { tmp } from "../helpers.js";
+import { SHARED, tmp } from "../helpers.js";
+import { ingest } from "../../src/ingest/index.js";
 import { files, weeklyPipeline } from "./pipeline.js";
 
 async function weeks(dir: string): Promise<WeeklyResult[]> {
@@ -128,4 +129,24 @@ describe("weekly runs on a corpus store", () => {
       norm(files(join(dir, "reports")), dir),
     );
   }, 240_000);
+});
+
+describe("vocabulary drift", () => {
+  it("re-fits early when the new papers come from another field", async () => {
+    const dir = tmp();
+    const config = await loadPipeline(weeklyPipeline(dir));
+    await runWeek(config, "2024-W30");
+    // 1,200 papers of another source and time (cs in 2019, and physics and maths), all new
+    const other = await ingest([
+      { path: join(SHARED, "arxiv-oai-pmh") },
+      { path: join(SHARED, "kaggle-arxiv-snapshot") },
+    ]);
+    await ingestIntoStore(config.store as string, other, []);
+    const r = await runWeek(config, "2024-W31");
+    expect(r.mode).toBe("refit");
+    expect(r.drift).toBeGreaterThan(0.02);
+    expect(r.reasons).toEqual([
+      `vocabulary drift ${(r.drift as number).toFixed(3)} above incremental.driftThreshold 0.02`,
+    ]);
+  }, 120_000);
 });
