@@ -27,7 +27,8 @@ import {
 } from "./trends/index.js";
 import { BURST_DEFAULTS } from "./trends/bursts.js";
 import { replaceDir } from "./util/atomic-write.js";
-import { writeReportFiles } from "./report/report-files.js";
+import { writeReportFiles, type ReportInput } from "./report/report-files.js";
+import { crashPoint } from "./util/crash.js";
 import { CorpusStore, hashInputs, storeSummary } from "./store/index.js";
 import { themeColor } from "./charts/specs.js";
 import { VERSION } from "./version.js";
@@ -252,7 +253,7 @@ export function runTrends(
 export async function writeThemesOutcome(
   dir: string,
   papers: readonly Paper[],
-  t: ThemesOutcome,
+  t: Pick<ThemesOutcome, "result" | "model" | "settings">,
 ): Promise<string[]> {
   return writeThemeFiles(dir, papers, t.result, t.model, t.settings.text, {
     seed: t.settings.seed,
@@ -263,6 +264,30 @@ export async function writeThemesOutcome(
       cluster: { ...t.settings.cluster, themes: undefined },
     },
   });
+}
+
+/**
+ * A run's folder (filled inside replaceDir): corpus.jsonl, rejects.jsonl and summary.json,
+ * then the theme files, then the report.
+ */
+export async function writeRunFolder(
+  dir: string,
+  corpus: Corpus,
+  themes: Pick<ThemesOutcome, "result" | "model" | "settings">,
+  report: ReportInput,
+): Promise<string[]> {
+  const corpusFiles = {
+    corpus: join(dir, "corpus.jsonl"),
+    rejects: join(dir, "rejects.jsonl"),
+    summary: join(dir, "summary.json"),
+  };
+  await writeCorpusFiles(corpus, corpusFiles);
+  crashPoint("report-half-written");
+  return [
+    ...Object.values(corpusFiles),
+    ...(await writeThemesOutcome(dir, corpus.papers, themes)),
+    ...(await writeReportFiles(dir, report)),
+  ];
 }
 
 export interface RunResult {
@@ -388,32 +413,20 @@ async function runOnCorpus(
     },
   };
   // everything goes to a new folder beside the report, which is then swapped in whole
-  const files = await replaceDir(outDir, async (dir) => {
-    const written: string[] = [];
-    const corpusFiles = {
-      corpus: join(dir, "corpus.jsonl"),
-      rejects: join(dir, "rejects.jsonl"),
-      summary: join(dir, "summary.json"),
-    };
-    await writeCorpusFiles(corpus, corpusFiles);
-    written.push(...Object.values(corpusFiles));
-    written.push(...(await writeThemesOutcome(dir, corpus.papers, themes)));
-    written.push(
-      ...(await writeReportFiles(dir, {
-        title: `${config.description ?? config.name}: trend report`,
-        corpus: config.description ?? config.name,
-        preset,
-        summary: corpus.summary,
-        papers: corpus.papers,
-        themes: themes.result,
-        trends,
-        trendsError,
-        trendOptions: ts,
-        manifest,
-      })),
-    );
-    return written;
-  });
+  const files = await replaceDir(outDir, (dir) =>
+    writeRunFolder(dir, corpus, themes, {
+      title: `${config.description ?? config.name}: trend report`,
+      corpus: config.description ?? config.name,
+      preset,
+      summary: corpus.summary,
+      papers: corpus.papers,
+      themes: themes.result,
+      trends,
+      trendsError,
+      trendOptions: ts,
+      manifest,
+    }),
+  );
   timer.mark("write report");
   return { corpus, themes, trends, trendsError, outDir, files };
 }

@@ -5,7 +5,7 @@ import { msg } from "../messages.js";
 import { UserError } from "../util/errors.js";
 import { asList, asNode, parseXml, text } from "../ingest/xml.js";
 import { BadBody, type PoliteClient } from "./http.js";
-import { exists, readRaw, saveRaw, type FetchResult } from "./raw.js";
+import { emptyResult, exists, readRaw, saveRaw, trimBase, type FetchResult } from "./raw.js";
 
 export const ARXIV_BASE_URL = "https://export.arxiv.org";
 
@@ -84,16 +84,8 @@ export async function fetchArxiv(f: ArxivFetch, client: PoliteClient): Promise<F
     join(dir, ".fetch.json"),
     JSON.stringify({ source: "arxiv", searchQuery, pageSize: f.pageSize }, null, 2) + "\n",
   );
-  const result: FetchResult = {
-    source: "arxiv",
-    dir,
-    kept: 0,
-    fetched: 0,
-    requests: 0,
-    items: 0,
-    files: [],
-  };
-  const base = f.baseUrl.replace(/\/+$/, "");
+  const result = emptyResult("arxiv", dir);
+  const base = trimBase(f.baseUrl);
   const limit = f.maxRecords ?? Infinity;
   for (let start = 0; start < limit; start += f.pageSize) {
     const file = join(dir, `start-${String(start).padStart(6, "0")}.xml`);

@@ -3,7 +3,7 @@ import { msg } from "../messages.js";
 import { UserError } from "../util/errors.js";
 import { addDays } from "../util/periods.js";
 import { BadBody, type PoliteClient } from "./http.js";
-import { exists, saveRaw, type FetchResult } from "./raw.js";
+import { emptyResult, exists, saveRaw, trimBase, type FetchResult } from "./raw.js";
 
 export const HF_BASE_URL = "https://huggingface.co";
 
@@ -41,16 +41,8 @@ export async function fetchHfDaily(
   log: (line: string) => void,
 ): Promise<FetchResult> {
   if (f.from > f.to) throw new UserError(msg.fetchRange(f.from, f.to));
-  const result: FetchResult = {
-    source: "hf-daily",
-    dir: f.dir,
-    kept: 0,
-    fetched: 0,
-    requests: 0,
-    items: 0,
-    files: [],
-  };
-  const base = f.baseUrl.replace(/\/+$/, "");
+  const result = emptyResult("hf-daily", f.dir);
+  const base = trimBase(f.baseUrl);
   for (let day = f.from; day <= f.to; day = addDays(day, 1)) {
     if (day >= f.today) {
       log(msg.fetchDayNotOver(day));

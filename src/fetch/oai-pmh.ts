@@ -4,7 +4,7 @@ import { msg } from "../messages.js";
 import { UserError } from "../util/errors.js";
 import { asList, asNode, attr, parseXml, text } from "../ingest/xml.js";
 import { BadBody, type PoliteClient } from "./http.js";
-import { readRaw, saveRaw, type FetchResult } from "./raw.js";
+import { emptyResult, readRaw, saveRaw, trimBase, type FetchResult } from "./raw.js";
 
 export const OAI_BASE_URL = "https://oaipmh.arxiv.org/oai";
 
@@ -63,15 +63,7 @@ export async function fetchOaiPmh(f: OaiFetch, client: PoliteClient): Promise<Fe
   if (f.from > f.to) throw new UserError(msg.fetchRange(f.from, f.to));
   const dir = oaiHarvestDir(f);
   await mkdir(dir, { recursive: true });
-  const result: FetchResult = {
-    source: "oai-pmh",
-    dir,
-    kept: 0,
-    fetched: 0,
-    requests: 0,
-    items: 0,
-    files: [],
-  };
+  const result = emptyResult("oai-pmh", dir);
   const saved = (await readdir(dir)).filter((n) => /^page-\d{4}\.xml$/.test(n)).sort();
   let token: string | null = null;
   for (const name of saved) {
@@ -80,7 +72,7 @@ export async function fetchOaiPmh(f: OaiFetch, client: PoliteClient): Promise<Fe
     result.kept++;
   }
   if (saved.length > 0 && token === null) return { ...result, requests: client.requests };
-  const base = f.baseUrl.replace(/\/+$/, "");
+  const base = trimBase(f.baseUrl);
   for (let n = saved.length + 1; ; n++) {
     const params = new URLSearchParams(
       token !== null

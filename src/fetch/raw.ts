@@ -26,3 +26,17 @@ export const exists = (path: string): Promise<boolean> =>
 export const saveRaw = (path: string, body: string): Promise<void> => writeTextAtomic(path, body);
 
 export const readRaw = (path: string): Promise<string> => readFile(path, "utf8");
+
+/** A FetchResult with nothing done yet. */
+export const emptyResult = (source: string, dir: string): FetchResult => ({
+  source,
+  dir,
+  kept: 0,
+  fetched: 0,
+  requests: 0,
+  items: 0,
+  files: [],
+});
+
+/** A base URL without its trailing slashes, to append paths to. */
+export const trimBase = (url: string): string => url.replace(/\/+$/, "");

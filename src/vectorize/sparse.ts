@@ -8,12 +8,12 @@ export interface Csr {
   data: Float32Array;
 }
 
-/** Selects rows (in the given order) into a new matrix. */
+/** Selects rows (in the given order) into a new matrix; a negative row number gives an empty row. */
 export function csrSelectRows(m: Csr, rows: ArrayLike<number>): Csr {
   let nnz = 0;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as number;
-    nnz += (m.indptr[r + 1] as number) - (m.indptr[r] as number);
+    if (r >= 0) nnz += (m.indptr[r + 1] as number) - (m.indptr[r] as number);
   }
   const indptr = new Int32Array(rows.length + 1);
   const indices = new Int32Array(nnz);
@@ -21,11 +21,13 @@ export function csrSelectRows(m: Csr, rows: ArrayLike<number>): Csr {
   let at = 0;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as number;
-    const a = m.indptr[r] as number;
-    const b = m.indptr[r + 1] as number;
-    indices.set(m.indices.subarray(a, b), at);
-    data.set(m.data.subarray(a, b), at);
-    at += b - a;
+    if (r >= 0) {
+      const a = m.indptr[r] as number;
+      const b = m.indptr[r + 1] as number;
+      indices.set(m.indices.subarray(a, b), at);
+      data.set(m.data.subarray(a, b), at);
+      at += b - a;
+    }
     indptr[i + 1] = at;
   }
   return { nRows: rows.length, nCols: m.nCols, indptr, indices, data };

@@ -107,6 +107,9 @@ export function matchThemes(
 ): { identity: Identity; events: ThemeEvent[] } {
   const rowSum = counts.map((r) => r.reduce((a, b) => a + b, 0));
   const colSum = next.map((_, n) => counts.reduce((a, r) => a + (r[n] as number), 0));
+  /** the share of old theme p's papers (of those in both runs) now in new theme n */
+  const shareOf = (p: number, n: number): number =>
+    (rowSum[p] as number) > 0 ? ((counts[p] as number[])[n] as number) / (rowSum[p] as number) : 0;
   const score = (p: number, n: number): number => {
     const c = (counts[p] as number[])[n] as number;
     const union = (rowSum[p] as number) + (colSum[n] as number) - c;
@@ -167,20 +170,12 @@ export function matchThemes(
   // new themes without a predecessor: split off an old theme, or born
   next.forEach((_, n) => {
     if (continues[n] !== -1) return;
-    let best = -1;
-    let bestShare = 0;
     // split: a large part of an old theme that continues as another new theme
-    prev.forEach((_, p) => {
-      if (!taken.has(p)) return;
-      const share =
-        (rowSum[p] as number) > 0
-          ? ((counts[p] as number[])[n] as number) / (rowSum[p] as number)
-          : 0;
-      if (share > bestShare) {
-        bestShare = share;
-        best = p;
-      }
-    });
+    const { best, share: bestShare } = largest(
+      prev.length,
+      (p) => shareOf(p, n),
+      (p) => taken.has(p),
+    );
     const from = best >= 0 ? (prev[best] as PrevTheme) : undefined;
     if (from && bestShare >= SPLIT_SHARE)
       events.push({
@@ -202,18 +197,7 @@ export function matchThemes(
   // old themes without a successor: merged into a continuing theme, or ended
   prev.forEach((q, p) => {
     if (taken.has(p)) return;
-    let best = -1;
-    let bestShare = 0;
-    next.forEach((_, n) => {
-      const share =
-        (rowSum[p] as number) > 0
-          ? ((counts[p] as number[])[n] as number) / (rowSum[p] as number)
-          : 0;
-      if (share > bestShare) {
-        bestShare = share;
-        best = n;
-      }
-    });
+    const { best, share: bestShare } = largest(next.length, (n) => shareOf(p, n));
     if (best >= 0 && bestShare >= MERGE_SHARE && continues[best] !== -1)
       events.push({
         kind: "merged",
@@ -229,7 +213,7 @@ export function matchThemes(
         themeId: q.themeId,
         name: q.name,
         how: "ended",
-        before: rowSum[p] as number,
+        before: q.size,
         now: 0,
       });
   });
@@ -277,6 +261,25 @@ export function reshapedBy(events: readonly ThemeEvent[]): Set<string> {
     if (e.kind === "merged") out.add(e.themeId).add(e.into);
   }
   return out;
+}
+
+/** The candidate (0 … n-1, where allowed) with the largest positive share; best -1 if none. */
+function largest(
+  n: number,
+  share: (c: number) => number,
+  allowed: (c: number) => boolean = () => true,
+): { best: number; share: number } {
+  let best = -1;
+  let top = 0;
+  for (let c = 0; c < n; c++) {
+    if (!allowed(c)) continue;
+    const x = share(c);
+    if (x > top) {
+      top = x;
+      best = c;
+    }
+  }
+  return { best, share: top };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

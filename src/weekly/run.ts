@@ -16,10 +16,8 @@ import {
   type RunContext,
   type ThemeSettings,
   type ThemesOutcome,
+  writeRunFolder,
 } from "../pipeline.js";
-import { writeCorpusFiles } from "../report/corpus-files.js";
-import { writeReportFiles } from "../report/report-files.js";
-import { writeThemeFiles } from "../report/themes-files.js";
 import { hashInputs, CorpusStore, storeSummary, type StoredTheme } from "../store/index.js";
 import { tokenizeCorpus, type TextOptions, type TokenDocs } from "../text/tokenize.js";
 import type { TrendsResult } from "../trends/index.js";
@@ -36,7 +34,7 @@ import {
 } from "../util/periods.js";
 import { TRENDS_DEFAULTS } from "../trends/index.js";
 import { noTimer } from "../util/timings.js";
-import type { Csr } from "../vectorize/sparse.js";
+import { csrSelectRows, type Csr } from "../vectorize/sparse.js";
 import { dfBounds, transform, type TfidfModel } from "../vectorize/tfidf.js";
 import { VERSION } from "../version.js";
 import {
@@ -287,7 +285,10 @@ export async function runWeek(
         outcome = await runThemes(papers, settings, timer);
         result = outcome.result;
         tfidf = outcome.model;
-        matrix = keepRows(outcome.matrix, inWindow);
+        matrix = csrSelectRows(
+          outcome.matrix,
+          inWindow.map((w, i) => (w ? i : -1)),
+        );
         display = outcome.display;
         centroids = result.termCentroids.map((c) => centroidByTerm(c, tfidf.vocabulary));
         const next: IdentityTheme[] = result.themes.map((t, n) => ({
@@ -321,7 +322,11 @@ export async function runWeek(
         tfidf = m.tfidf as TfidfModel;
         // tokens holds the rows of `rows` (window and new papers), tokenized for the drift check
         const sub = transform(tfidf, tokens as TokenDocs);
-        matrix = spreadRows(sub, rows, papers.length, inWindow);
+        const rowOf = new Int32Array(papers.length).fill(-1);
+        rows.forEach((i, r) => {
+          if (inWindow[i]) rowOf[i] = r;
+        });
+        matrix = csrSelectRows(sub, rowOf);
         display = displayOf(tokens as TokenDocs);
         const placement: Placement = {
           ...mm.placement,
@@ -341,7 +346,7 @@ export async function runWeek(
           }
         });
         if (fresh.length > 0) {
-          const placed = place(selectRows(sub, freshRows), placement);
+          const placed = place(csrSelectRows(sub, freshRows), placement);
           fresh.forEach((i, j) => {
             theme[i] = placed.theme[j] as number;
             score[i] = placed.score[j] as number;
@@ -462,29 +467,12 @@ export async function runWeek(
           incremental: inc,
         },
       };
-      const files = await replaceDir(outDir, async (dir) => {
-        const written: string[] = [];
-        const corpusFiles = {
-          corpus: join(dir, "corpus.jsonl"),
-          rejects: join(dir, "rejects.jsonl"),
-          summary: join(dir, "summary.json"),
-        };
-        await writeCorpusFiles({ papers, rejects, summary }, corpusFiles);
-        written.push(...Object.values(corpusFiles));
-        crashPoint("report-half-written");
-        written.push(
-          ...(await writeThemeFiles(dir, papers, result, tfidf, settings.text, {
-            seed: settings.seed,
-            papers: papers.length,
-            options: {
-              text: settings.text,
-              vectorize: settings.vectorize,
-              cluster: { ...settings.cluster, themes: undefined },
-            },
-          })),
-        );
-        written.push(
-          ...(await writeReportFiles(dir, {
+      const files = await replaceDir(outDir, (dir) =>
+        writeRunFolder(
+          dir,
+          { papers, rejects, summary },
+          { result, model: tfidf, settings },
+          {
             title: `${config.description ?? config.name}: ${week}`,
             corpus: config.description ?? config.name,
             preset,
@@ -496,10 +484,9 @@ export async function runWeek(
             trendOptions: ts,
             manifest,
             changes,
-          })),
-        );
-        return written;
-      });
+          },
+        ),
+      );
       timer.mark("write report");
       crashPoint("before-store");
 
@@ -598,62 +585,6 @@ export async function runWeek(
   } finally {
     store.close();
   }
-}
-
-/** The rows of `m` where `keep` is true; the others emptied. */
-function keepRows(m: Csr, keep: readonly boolean[]): Csr {
-  return spreadRows(
-    m,
-    m.nRows === 0 ? [] : Array.from({ length: m.nRows }, (_, i) => i),
-    m.nRows,
-    keep,
-  );
-}
-
-/** An n-row matrix holding `sub`'s row r at row rows[r] where `keep` is true; other rows empty. */
-function spreadRows(sub: Csr, rows: readonly number[], n: number, keep: readonly boolean[]): Csr {
-  const at = new Int32Array(n).fill(-1);
-  rows.forEach((i, r) => {
-    if (keep[i]) at[i] = r;
-  });
-  let nnz = 0;
-  for (let i = 0; i < n; i++) {
-    const r = at[i] as number;
-    if (r >= 0) nnz += (sub.indptr[r + 1] as number) - (sub.indptr[r] as number);
-  }
-  const indptr = new Int32Array(n + 1);
-  const indices = new Int32Array(nnz);
-  const data = new Float32Array(nnz);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    const r = at[i] as number;
-    if (r >= 0)
-      for (let p = sub.indptr[r] as number; p < (sub.indptr[r + 1] as number); p++) {
-        indices[k] = sub.indices[p] as number;
-        data[k] = sub.data[p] as number;
-        k++;
-      }
-    indptr[i + 1] = k;
-  }
-  return { nRows: n, nCols: sub.nCols, indptr, indices, data };
-}
-
-function selectRows(m: Csr, rows: readonly number[]): Csr {
-  let nnz = 0;
-  for (const r of rows) nnz += (m.indptr[r + 1] as number) - (m.indptr[r] as number);
-  const indptr = new Int32Array(rows.length + 1);
-  const indices = new Int32Array(nnz);
-  const data = new Float32Array(nnz);
-  let at = 0;
-  rows.forEach((r, i) => {
-    for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) {
-      indices[at] = m.indices[p] as number;
-      data[at] = m.data[p] as number;
-      at++;
-    }
-    indptr[i + 1] = at;
-  });
-  return { nRows: rows.length, nCols: m.nCols, indptr, indices, data };
 }
 
 export interface Changes {
