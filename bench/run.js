@@ -356,7 +356,7 @@ function readme(r) {
       "## Corpus store: SQLite against DuckDB",
       "",
       `\`node bench/store.js\` (or this script's \`store\` section): ${r.store.papers.toLocaleString("en")} resampled papers`,
-      "in the store's table layout (`papers(id primary key, date, week, title, record JSON)`, an",
+      "in a layout like the store's (`papers(id primary key, date, week, title, record JSON)`, an",
       "index on date), each engine in a fresh process per run, medians of " + a.runs + ".",
       "Peak RSS includes the papers held in JavaScript.",
       "",

@@ -1,7 +1,8 @@
 // Corpus store benchmark: SQLite (better-sqlite3) against DuckDB (@duckdb/node-api) at 1M papers.
 // Usage: node bench/store.js [N=1000000] [RUNS=3]
 // Each engine runs in a fresh child process per run, on the same resampled corpus
-// (bench/resample.js, cached under $BENCH_DIR), with the store's own table layout:
+// (bench/resample.js, cached under $BENCH_DIR), in a layout like src/store's (an id primary
+// key, the date indexed, the record as JSON) plus week and title columns for the per-week query:
 //   papers(id primary key, date, week, title, record JSON), index on date.
 // Measured: bulk upsert of N papers in batches of 10,000 (one transaction each); a weekly
 // upsert of 10,000 papers (half new, half already stored); counts per ISO week over all papers;
@@ -12,20 +13,10 @@ import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { join } from "node:path";
 import { resample } from "./resample.js";
+import { periodOf } from "../dist/util/periods.js";
 
 const BENCH_DIR = process.env.BENCH_DIR ?? "/tmp/papertrends-bench";
 const BATCH = 10_000;
-
-function isoWeek(date) {
-  const d = new Date(`${date}T00:00:00Z`);
-  const day = (d.getUTCDay() + 6) % 7;
-  d.setUTCDate(d.getUTCDate() - day + 3);
-  const year = d.getUTCFullYear();
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const week =
-    1 + Math.round((d - jan4) / 86_400_000 / 7 - ((jan4.getUTCDay() + 6) % 7) / 7 + 3 / 7);
-  return `${year}-W${String(Math.floor(week)).padStart(2, "0")}`;
-}
 
 async function readRows(file) {
   const rows = [];
@@ -37,7 +28,7 @@ async function readRows(file) {
     rows.push({
       id: r.id,
       date: r.published,
-      week: isoWeek(r.published),
+      week: periodOf(r.published, "week"),
       title: r.title,
       record: JSON.stringify({
         id: r.id,

@@ -29,7 +29,7 @@ import { BURST_DEFAULTS } from "./trends/bursts.js";
 import { replaceDir } from "./util/atomic-write.js";
 import { writeReportFiles, type ReportInput } from "./report/report-files.js";
 import { crashPoint } from "./util/crash.js";
-import { CorpusStore, hashInputs, storeSummary } from "./store/index.js";
+import { CorpusStore, hashInputs, storeSummary, type InputFile } from "./store/index.js";
 import { themeColor } from "./charts/specs.js";
 import { VERSION } from "./version.js";
 import type { Preset } from "./charts/specs.js";
@@ -306,31 +306,36 @@ export async function runPipeline(
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
   const asOf = context.asOf ?? config.asOf;
   const timer = context.timer ?? noTimer;
+  const inputFiles = await hashInputs(inputs.map((i) => i.path));
   const ingested = await ingest(inputs, {
     ...(asOf !== undefined && { asOf }),
     ...(config.mapping !== undefined && { mapping: config.mapping }),
     ...(context.progress !== undefined && { progress: context.progress }),
   });
+  const storePath = config.store;
+  if (storePath === undefined) {
+    timer.mark("ingest");
+    return runOnCorpus(config, context, ingested, inputFiles, timer);
+  }
   // with a store, the inputs are added to it and the run reads every stored paper (up to asOf)
-  const store = config.store !== undefined ? CorpusStore.open(config.store) : null;
+  const store = CorpusStore.open(storePath);
   try {
-    const runId = store?.beginRun({
-      kind: "run",
+    const record = {
+      kind: "run" as const,
       pipeline: config.name,
       version: VERSION,
-      inputs: await hashInputs(inputs.map((i) => i.path)),
-    });
-    let corpus = ingested;
-    if (store && runId !== undefined) {
+      inputs: inputFiles,
+    };
+    return await store.withRun(record, async (runId) => {
       const upsert = store.upsertPapers(ingested.papers, runId);
       const papers = store.papers(asOf);
-      corpus = {
+      const corpus = {
         papers,
         rejects: ingested.rejects,
-        summary: storeSummary(config.store as string, asOf ?? "any date", papers),
+        summary: storeSummary(storePath, asOf ?? "any date", papers),
       };
       timer.mark("ingest");
-      const result = await runOnCorpus(config, context, corpus, inputs, timer);
+      const result = await runOnCorpus(config, context, corpus, inputFiles, timer);
       store.finishRun(runId, {
         summary: { papers: papers.length, upsert, input: ingested.summary.total },
         modelRun: runId,
@@ -354,11 +359,9 @@ export async function runPipeline(
         rejects: ingested.rejects,
       });
       return result;
-    }
-    timer.mark("ingest");
-    return await runOnCorpus(config, context, corpus, inputs, timer);
+    });
   } finally {
-    store?.close();
+    store.close();
   }
 }
 
@@ -366,7 +369,7 @@ async function runOnCorpus(
   config: PipelineConfig,
   context: RunContext,
   corpus: Corpus,
-  inputs: readonly { path: string }[],
+  inputFiles: readonly InputFile[],
   timer: StageMarker,
 ): Promise<RunResult> {
   const asOf = context.asOf ?? config.asOf;
@@ -404,7 +407,7 @@ async function runOnCorpus(
     period,
     asOf: trends?.series.asOf ?? asOf ?? null,
     preset,
-    inputs: await hashInputs(inputs.map((i) => i.path)),
+    inputs: inputFiles,
     settings: {
       text: themes.settings.text,
       vectorize: themes.settings.vectorize,

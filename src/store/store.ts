@@ -141,36 +141,16 @@ export interface StoredModel {
   centroids: Float64Array;
 }
 
-interface RunRow {
-  id: number;
-  kind: RunKind;
-  pipeline: string | null;
-  week: string | null;
-  status: RunStatus;
-  started: string;
-  finished: string | null;
-  version: string;
-  settings_hash: string | null;
-  inputs: string;
-  summary: string | null;
-  model_run: number | null;
-  report: string | null;
-}
+/** A runs row as SELECT_RUN reads it: the record's names, its JSON columns still text. */
+type RunRow = Omit<RunRecord, "inputs" | "summary"> & { inputs: string; summary: string | null };
+
+const SELECT_RUN = `SELECT id, kind, pipeline, week, status, started, finished, version,
+  settings_hash AS settingsHash, inputs, summary, model_run AS modelRun, report FROM runs`;
 
 const toRun = (r: RunRow): RunRecord => ({
-  id: r.id,
-  kind: r.kind,
-  pipeline: r.pipeline,
-  week: r.week,
-  status: r.status,
-  started: r.started,
-  finished: r.finished,
-  version: r.version,
-  settingsHash: r.settings_hash,
+  ...r,
   inputs: JSON.parse(r.inputs) as unknown,
   summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown),
-  modelRun: r.model_run,
-  report: r.report,
 });
 
 const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -260,20 +240,38 @@ export class CorpusStore {
     return Number(info.lastInsertRowid);
   }
 
+  /**
+   * Records a run around `body`: begun (committed at once), then `body(runId)`, which finishes
+   * it; an error on the way marks it failed, with the error, and is rethrown. (A killed process
+   * leaves it running; the next open marks it abandoned.)
+   */
+  async withRun<T>(
+    r: Parameters<CorpusStore["beginRun"]>[0],
+    body: (runId: number) => Promise<T>,
+  ): Promise<T> {
+    const runId = this.beginRun(r);
+    try {
+      return await body(runId);
+    } catch (e) {
+      this.failRun(runId, e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+  }
+
   run(id: number): RunRecord | null {
-    const r = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
+    const r = this.db.prepare(`${SELECT_RUN} WHERE id = ?`).get(id) as RunRow | undefined;
     return r ? toRun(r) : null;
   }
 
   runs(): RunRecord[] {
-    return (this.db.prepare("SELECT * FROM runs ORDER BY id").all() as RunRow[]).map(toRun);
+    return (this.db.prepare(`${SELECT_RUN} ORDER BY id`).all() as RunRow[]).map(toRun);
   }
 
   /** The last finished run of a pipeline for a week before `week` (ISO week keys sort). */
   lastRunBefore(pipeline: string, week: string): RunRecord | null {
     const r = this.db
       .prepare(
-        `SELECT * FROM runs WHERE kind = 'run' AND pipeline = ? AND status = 'done' AND week < ?
+        `${SELECT_RUN} WHERE kind = 'run' AND pipeline = ? AND status = 'done' AND week < ?
          ORDER BY week DESC, id DESC LIMIT 1`,
       )
       .get(pipeline, week) as RunRow | undefined;
@@ -337,15 +335,6 @@ export class CorpusStore {
       undated: one("SELECT count(*) FROM papers WHERE date IS NULL"),
       runs: one("SELECT count(*) FROM runs"),
     };
-  }
-
-  /** Papers per period key (e.g. ISO week) from the dates, computed in SQL. */
-  countsPerDay(): { date: string; n: number }[] {
-    return this.db
-      .prepare(
-        "SELECT date, count(*) AS n FROM papers WHERE date IS NOT NULL GROUP BY date ORDER BY date",
-      )
-      .all() as { date: string; n: number }[];
   }
 
   /**
@@ -451,7 +440,7 @@ export class CorpusStore {
   }
 
   /** A run that stopped on an error: status failed, the error as its summary. */
-  failRun(runId: number, error: string): void {
+  private failRun(runId: number, error: string): void {
     this.db
       .prepare("UPDATE runs SET status = 'failed', finished = ?, summary = ? WHERE id = ?")
       .run(new Date().toISOString(), JSON.stringify({ error }), runId);

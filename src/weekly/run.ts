@@ -15,7 +15,6 @@ import {
   trendSettings,
   type RunContext,
   type ThemeSettings,
-  type ThemesOutcome,
   writeRunFolder,
 } from "../pipeline.js";
 import { hashInputs, CorpusStore, storeSummary, type StoredTheme } from "../store/index.js";
@@ -156,6 +155,22 @@ export function heldOutOov(model: TfidfModel, week: TokenDocs): number {
 
 const round = (x: number, d = 6): number => Math.round(x * 10 ** d) / 10 ** d;
 
+/** Papers dated from `from` to `to` per theme id (`idOf`: a paper's theme id, if any). */
+function countInWeek(
+  papers: readonly Paper[],
+  from: string,
+  to: string,
+  idOf: (p: Paper, i: number) => string | undefined,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  papers.forEach((p, i) => {
+    if (p.date === null || p.date < from || p.date > to) return;
+    const id = idOf(p, i);
+    if (id !== undefined) out.set(id, (out.get(id) ?? 0) + 1);
+  });
+  return out;
+}
+
 /** A theme's centroid by vocabulary strings (top `n`), to compare across fitted vocabularies. */
 function centroidByTerm(
   c: Record<number, number>,
@@ -181,7 +196,8 @@ export async function runWeek(
   context: RunContext = {},
 ): Promise<WeeklyResult> {
   if (!isWeekKey(week)) throw new UserError(msg.badWeek(week));
-  if (config.store === undefined) throw new UserError(msg.weekNeedsStore(config.file));
+  const storePath = config.store;
+  if (storePath === undefined) throw new UserError(msg.weekNeedsStore(config.file));
   const timer = context.timer ?? noTimer;
   const weekStart = periodStart(week, "week");
   const weekEnd = periodEnd(week, "week");
@@ -193,18 +209,18 @@ export async function runWeek(
   const inc = { ...INCREMENTAL_DEFAULTS, ...config.incremental };
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
 
-  const store = CorpusStore.open(config.store);
+  const store = CorpusStore.open(storePath);
   try {
     const inputFiles = await hashInputs(inputs.map((i) => i.path));
-    const runId = store.beginRun({
-      kind: "run",
+    const record = {
+      kind: "run" as const,
       pipeline: config.name,
       week,
       version: VERSION,
       settingsHash: hash,
       inputs: inputFiles,
-    });
-    try {
+    };
+    return await store.withRun(record, async (runId) => {
       // 1. inputs into the store
       let rejects: Reject[] = [];
       let inputSummary: IngestSummary | null = null;
@@ -224,7 +240,7 @@ export async function runWeek(
 
       // 2. the week's corpus
       const papers = store.papers(weekEnd);
-      if (papers.length === 0) throw new UserError(msg.weekNoPapers(week, config.store));
+      if (papers.length === 0) throw new UserError(msg.weekNoPapers(week, storePath));
       const ids = papers.map((p) => p.id);
       const prev = store.lastRunBefore(config.name, week);
       const prevAssign = prev ? store.assignments(prev.id) : new Map<string, [number, number]>();
@@ -274,7 +290,6 @@ export async function runWeek(
       let tfidf: TfidfModel;
       let matrix: Csr;
       let display: (e: string) => string;
-      let outcome: ThemesOutcome | null = null;
       let themeIds: string[];
       let events: ThemeEvent[] = [];
       let nextNumber = store.lastThemeNumber();
@@ -282,7 +297,7 @@ export async function runWeek(
       let centroids: Record<string, number>[];
 
       if (refit) {
-        outcome = await runThemes(papers, settings, timer);
+        const outcome = await runThemes(papers, settings, timer);
         result = outcome.result;
         tfidf = outcome.model;
         matrix = csrSelectRows(
@@ -382,26 +397,17 @@ export async function runWeek(
       result.themes.forEach((t, n) => (t.key = themeIds[n] as string));
 
       // 4. weekly events: this week's papers per theme against the last run's week
-      const inWeek = (d: string | null, from: string, to: string): boolean =>
-        d !== null && d >= from && d <= to;
-      const now = new Map<string, number>();
-      papers.forEach((p, i) => {
+      const now = countInWeek(papers, weekStart, weekEnd, (_, i) => {
         const t = result.theme[i] as number;
-        if (t >= 0 && inWeek(p.date, weekStart, weekEnd)) {
-          const id = themeIds[t] as string;
-          now.set(id, (now.get(id) ?? 0) + 1);
-        }
+        return t >= 0 ? themeIds[t] : undefined;
       });
-      const before = new Map<string, number>();
+      let before = new Map<string, number>();
       if (prev?.week) {
-        const from = periodStart(prev.week, "week");
-        const to = periodEnd(prev.week, "week");
         const idOf = new Map(prevThemes.map((t) => [t.idx, t.themeId]));
-        papers.forEach((p) => {
+        const from = periodStart(prev.week, "week");
+        before = countInWeek(papers, from, periodEnd(prev.week, "week"), (p) => {
           const a = prevAssign.get(p.id);
-          if (!a || a[0] < 0 || !inWeek(p.date, from, to)) return;
-          const id = idOf.get(a[0]) as string;
-          before.set(id, (before.get(id) ?? 0) + 1);
+          return a && a[0] >= 0 ? idOf.get(a[0]) : undefined;
         });
         for (const t of prevThemes) if (!before.has(t.themeId)) before.set(t.themeId, 0);
       }
@@ -447,7 +453,7 @@ export async function runWeek(
         k: themeIds.length,
         events,
       });
-      const summary = storeSummary(config.store, weekEnd, papers);
+      const summary = storeSummary(storePath, weekEnd, papers);
       const outDir = context.out ?? join(config.output, week);
       const preset = context.preset ?? "web";
       const manifest = {
@@ -457,7 +463,7 @@ export async function runWeek(
         seed: settings.seed,
         mode: refit ? "refit" : "incremental",
         model: { fitWeek: modelWeek, settingsHash: hash },
-        store: config.store,
+        store: storePath,
         inputs: inputFiles,
         settings: {
           text: settings.text,
@@ -491,9 +497,9 @@ export async function runWeek(
       crashPoint("before-store");
 
       let model = null;
-      if (refit && outcome) {
+      if (refit) {
         const weekDocs = papers
-          .map((p, i) => (inWeek(p.date, weekStart, weekEnd) ? i : -1))
+          .map((p, i) => (p.date !== null && p.date >= weekStart && p.date <= weekEnd ? i : -1))
           .filter((i) => i >= 0);
         const weekTokens = tokenizeCorpus(
           weekDocs.map((i) => papers[i] as Paper),
@@ -576,12 +582,7 @@ export async function runWeek(
       });
       timer.mark("store");
       return weekly;
-    } catch (e) {
-      // recorded as failed, with why; a killed process leaves it running, and the next open
-      // marks it abandoned
-      store.failRun(runId, e instanceof Error ? e.message : String(e));
-      throw e;
-    }
+    });
   } finally {
     store.close();
   }
