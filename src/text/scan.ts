@@ -55,10 +55,20 @@ function wordAt(c: Uint8Array, text: string, i: number): number {
   return code >= 0xd800 && code <= 0xdbff ? astralWordLength(text, i) : 0;
 }
 
-/** Interned raw tokens: code units → id. */
+/**
+ * Interned raw tokens: code units → id. Each bucket holds the word's hash beside its id, and
+ * the words' code units sit end to end in one pool, so a probe reads one bucket and compares
+ * against contiguous memory (no string objects touched: a third of the scan's time before).
+ */
 export class TokenTable {
-  private buckets = new Int32Array(1 << 14);
-  private hashes: Int32Array = new Int32Array(1 << 13);
+  /** per bucket: hash, id + 1 (0: empty) */
+  private buckets = new Int32Array(2 << 14);
+  private mask = (1 << 14) - 1;
+  private pool = new Uint16Array(1 << 16);
+  private used = 0;
+  /** per id: where its code units start in the pool (the next id's start ends them) */
+  private start = new Int32Array((1 << 13) + 1);
+  private hashes = new Int32Array(1 << 13);
   readonly words: string[] = [];
 
   get size(): number {
@@ -67,41 +77,62 @@ export class TokenTable {
 
   /** The id of text[start, end), interning it when new (ids are dense, in order of first sight). */
   intern(text: string, start: number, end: number, hash: number): number {
-    if ((this.words.length + 1) * 2 > this.buckets.length) this.grow();
-    const mask = this.buckets.length - 1;
+    if ((this.words.length + 1) * 2 > this.mask + 1) this.grow();
+    const mask = this.mask;
+    const buckets = this.buckets;
     const len = end - start;
     for (let b = hash & mask; ; b = (b + 1) & mask) {
-      const s = this.buckets[b] as number;
-      if (s === 0) {
-        const id = this.words.length;
-        this.words.push(text.slice(start, end));
-        if (id >= this.hashes.length) {
-          const h = new Int32Array(this.hashes.length * 2);
-          h.set(this.hashes);
-          this.hashes = h;
-        }
-        this.hashes[id] = hash;
-        this.buckets[b] = id + 1;
-        return id;
-      }
-      if (this.hashes[s - 1] !== hash) continue;
-      const w = this.words[s - 1] as string;
-      if (w.length !== len) continue;
+      const s = buckets[2 * b + 1] as number;
+      if (s === 0) return this.add(text, start, end, hash, b);
+      if (buckets[2 * b] !== hash) continue;
+      const at = this.start[s - 1] as number;
+      if ((this.start[s] as number) - at !== len) continue;
+      const pool = this.pool;
       let k = 0;
-      while (k < len && w.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      while (k < len && pool[at + k] === text.charCodeAt(start + k)) k++;
       if (k === len) return s - 1;
     }
   }
 
+  private add(text: string, start: number, end: number, hash: number, b: number): number {
+    const id = this.words.length;
+    const len = end - start;
+    this.words.push(text.slice(start, end));
+    if (id + 1 >= this.hashes.length) {
+      const h = new Int32Array(this.hashes.length * 2);
+      h.set(this.hashes);
+      this.hashes = h;
+      const st = new Int32Array(h.length + 1);
+      st.set(this.start);
+      this.start = st;
+    }
+    if (this.used + len > this.pool.length) {
+      const p = new Uint16Array(Math.max(this.pool.length * 2, this.used + len));
+      p.set(this.pool.subarray(0, this.used));
+      this.pool = p;
+    }
+    for (let k = 0; k < len; k++) this.pool[this.used + k] = text.charCodeAt(start + k);
+    this.used += len;
+    this.start[id + 1] = this.used;
+    this.hashes[id] = hash;
+    this.buckets[2 * b] = hash;
+    this.buckets[2 * b + 1] = id + 1;
+    return id;
+  }
+
   private grow(): void {
-    const buckets = new Int32Array(this.buckets.length * 2);
-    const mask = buckets.length - 1;
+    const size = (this.mask + 1) * 2;
+    const buckets = new Int32Array(size * 2);
+    const mask = size - 1;
     for (let id = 0; id < this.words.length; id++) {
-      let b = (this.hashes[id] as number) & mask;
-      while (buckets[b] !== 0) b = (b + 1) & mask;
-      buckets[b] = id + 1;
+      const h = this.hashes[id] as number;
+      let b = h & mask;
+      while (buckets[2 * b + 1] !== 0) b = (b + 1) & mask;
+      buckets[2 * b] = h;
+      buckets[2 * b + 1] = id + 1;
     }
     this.buckets = buckets;
+    this.mask = mask;
   }
 }
 
