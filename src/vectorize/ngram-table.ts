@@ -2,16 +2,20 @@
  * Interned n-gram ids on typed arrays. A unigram's id is its term id; a longer n-gram is the
  * pair (id of its prefix, last term), interned in an open-addressing hash table, and gets the
  * id `nTerms + slot`. So a trigram is (bigram id, term), and every n-gram is one table probe
- * per extra word with no strings and no per-n-gram objects. Ids are dense. Each slot carries
- * two integer fields for the caller (document frequency and the last document counted),
- * stored beside its key: one cache miss per probe instead of one per array.
+ * per extra word with no strings and no per-n-gram objects. Ids are dense.
+ *
+ * Each bucket holds its key, its slot and the last document that counted it, side by side:
+ * a probe, the key comparison and the once-per-document test read one cache line (the table
+ * is far larger than the caches, so misses are what counting costs). Per slot, `entries`
+ * holds the key again (for walking the n-grams in slot order) and the document frequency.
  */
 export const STRIDE = 4;
+/** ints per bucket: prefix id, last term, slot + 1 (0: empty), last document counted + 1 */
+const B = 4;
 export class NgramTable {
   readonly nTerms: number;
-  /** per slot: prefix id, last term, then the caller's two fields */
+  /** per slot: prefix id, last term, document frequency, (unused) */
   entries: Int32Array;
-  /** slot + 1 by hash bucket; 0 = empty */
   private buckets: Int32Array;
   private mask: number;
   private count = 0;
@@ -20,7 +24,7 @@ export class NgramTable {
     this.nTerms = nTerms;
     let cap = 1 << 10;
     while (cap < expected * 2) cap <<= 1;
-    this.buckets = new Int32Array(cap);
+    this.buckets = new Int32Array(cap * B);
     this.mask = cap - 1;
     this.entries = new Int32Array((cap >> 1) * STRIDE);
   }
@@ -37,52 +41,76 @@ export class NgramTable {
     return h ^ (h >>> 13);
   }
 
+  /** The bucket of (prefix id, term): its own, or the empty one where it would go. */
+  private find(prefix: number, term: number): number {
+    const m = this.mask;
+    const b = this.buckets;
+    for (let i = NgramTable.hash(prefix, term) & m; ; i = (i + 1) & m) {
+      const o = i * B;
+      if (b[o + 2] === 0 || (b[o] === prefix && b[o + 1] === term)) return o;
+    }
+  }
+
   /** The id of (prefix id, term), or -1. */
   get(prefix: number, term: number): number {
-    const m = this.mask;
-    const buckets = this.buckets;
-    const e = this.entries;
-    for (let i = NgramTable.hash(prefix, term) & m; ; i = (i + 1) & m) {
-      const s = buckets[i] as number;
-      if (s === 0) return -1;
-      const o = (s - 1) * STRIDE;
-      if (e[o] === prefix && e[o + 1] === term) return this.nTerms + s - 1;
-    }
+    const s = this.buckets[this.find(prefix, term) + 2] as number;
+    return s === 0 ? -1 : this.nTerms + s - 1;
   }
 
   /** The id of (prefix id, term), interning it when new (which may replace `entries`). */
   intern(prefix: number, term: number): number {
-    if ((this.count + 1) * 2 > this.buckets.length) this.grow();
-    const m = this.mask;
-    const buckets = this.buckets;
-    const e = this.entries;
-    let i = NgramTable.hash(prefix, term) & m;
-    for (; ; i = (i + 1) & m) {
-      const s = buckets[i] as number;
-      if (s === 0) break;
-      const o = (s - 1) * STRIDE;
-      if (e[o] === prefix && e[o + 1] === term) return this.nTerms + s - 1;
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const o = this.find(prefix, term);
+    const s = this.buckets[o + 2] as number;
+    return s === 0 ? this.add(o, prefix, term) : this.nTerms + s - 1;
+  }
+
+  /**
+   * `intern`, and the n-gram's document frequency counted once for document `doc` (documents
+   * come in increasing order).
+   */
+  occur(prefix: number, term: number, doc: number): number {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const o = this.find(prefix, term);
+    const b = this.buckets;
+    const s = b[o + 2] as number;
+    const id = s === 0 ? this.add(o, prefix, term) : this.nTerms + s - 1;
+    if (b[o + 3] !== doc + 1) {
+      b[o + 3] = doc + 1;
+      const at = (id - this.nTerms) * STRIDE + 2;
+      this.entries[at] = (this.entries[at] as number) + 1;
     }
+    return id;
+  }
+
+  private add(o: number, prefix: number, term: number): number {
     const slot = this.count++;
-    e[slot * STRIDE] = prefix;
-    e[slot * STRIDE + 1] = term;
-    buckets[i] = slot + 1;
+    if ((slot + 1) * STRIDE > this.entries.length) {
+      const entries = new Int32Array(this.entries.length * 2);
+      entries.set(this.entries);
+      this.entries = entries;
+    }
+    this.entries[slot * STRIDE] = prefix;
+    this.entries[slot * STRIDE + 1] = term;
+    this.buckets[o] = prefix;
+    this.buckets[o + 1] = term;
+    this.buckets[o + 2] = slot + 1;
     return this.nTerms + slot;
   }
 
   private grow(): void {
-    const cap = this.buckets.length * 2;
-    const entries = new Int32Array((cap >> 1) * STRIDE);
-    entries.set(this.entries.subarray(0, this.count * STRIDE));
-    this.entries = entries;
-    this.buckets = new Int32Array(cap);
-    this.mask = cap - 1;
-    for (let s = 0; s < this.count; s++) {
-      const o = s * STRIDE;
-      let i = NgramTable.hash(entries[o] as number, entries[o + 1] as number) & this.mask;
-      while (this.buckets[i] !== 0) i = (i + 1) & this.mask;
-      this.buckets[i] = s + 1;
+    const old = this.buckets;
+    const cap = (this.mask + 1) * 2;
+    const m = cap - 1;
+    const b = new Int32Array(cap * B);
+    for (let o = 0; o < old.length; o += B) {
+      if (old[o + 2] === 0) continue;
+      let i = NgramTable.hash(old[o] as number, old[o + 1] as number) & m;
+      while (b[i * B + 2] !== 0) i = (i + 1) & m;
+      b.set(old.subarray(o, o + B), i * B);
     }
+    this.buckets = b;
+    this.mask = m;
   }
 
   /** The term ids of an n-gram id, first word first. */

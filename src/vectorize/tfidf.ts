@@ -154,7 +154,7 @@ export function countNgrams(
   ngramRange: [number, number],
   common: Uint8Array | null,
   wantTf: boolean,
-  table: NgramTable = new NgramTable(nTerms, nTerms * 4),
+  table: NgramTable = new NgramTable(nTerms, expectedNgrams(docs, nTerms)),
 ): NgramCounts {
   const [lo, hi] = ngramRange;
   const nDocs = docs.length;
@@ -176,16 +176,12 @@ export function countNgrams(
       for (let len = 2; len <= hi && i + len <= n; len++) {
         const t = doc[i + len - 1] as number;
         if (t === BOUNDARY || (common !== null && common[t] === 0)) break;
-        id = table.intern(id, t);
-        if (len < lo) continue;
-        occ[nOcc++] = id;
-        const e = table.entries;
-        const at = (id - nTerms) * STRIDE;
-        // field 3 holds the last document counted, plus one (0: none yet)
-        if (e[at + 3] !== d + 1) {
-          e[at + 3] = d + 1;
-          e[at + 2] = (e[at + 2] as number) + 1;
+        if (len < lo) {
+          id = table.intern(id, t);
+          continue;
         }
+        id = table.occur(id, t, d);
+        occ[nOcc++] = id;
         if (slotTf !== null) {
           const slot = id - nTerms;
           slotTf = withIndex(slotTf, slot);
@@ -220,6 +216,16 @@ export function countNgrams(
     slotTf,
     rows: [{ ptr: rowPtr, ids: rowIds.slice(0, nRow), counts: rowCounts.slice(0, nRow) }],
   };
+}
+
+/**
+ * How many distinct longer n-grams to size the table for: a quarter of the tokens (about what
+ * arXiv abstracts give), up to 4M; growing past that re-hashes, which costs a pass over it.
+ */
+function expectedNgrams(docs: readonly Int32Array[], nTerms: number): number {
+  let tokens = 0;
+  for (const d of docs) tokens += d.length;
+  return Math.max(nTerms * 4, Math.min(tokens >> 2, 1 << 22));
 }
 
 /** `a`, or a copy at least twice as long, so that index i exists. */
