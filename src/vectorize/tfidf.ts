@@ -353,6 +353,8 @@ export function fitVocabulary(
     return v;
   };
   const sortByText = (ids: number[]): number[] => {
+    const byRank = sortByTermRanks(ids, table, terms);
+    if (byRank) return byRank;
     const idOf = new Map<string, number>();
     const texts = ids.map((id) => {
       const t = str(id);
@@ -390,6 +392,49 @@ export function fitVocabulary(
   const colOf = new Int32Array(nIds).fill(-1);
   kept.forEach((id, col) => (colOf[id] = col));
   return { model, colOf };
+}
+
+/**
+ * Unigram and bigram ids in the order of their texts, without building the texts: every
+ * character of a term sorts after the space that joins two terms, so "a b" < "ab" just as
+ * ("a", "b") < ("ab"), and the texts' order is the order of (rank of first term, rank of
+ * second term or none). Each id becomes one number, and the numbers sort natively. Null
+ * when that does not hold (trigrams, a term with white space or a control character).
+ */
+function sortByTermRanks(
+  ids: readonly number[],
+  table: NgramTable,
+  terms: readonly string[],
+): number[] | null {
+  const nTerms = table.nTerms;
+  if (nTerms >= 1 << 26) return null;
+  for (const t of terms) for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) <= 32) return null;
+  const byText = Array.from(terms.keys()).sort((a, b) => {
+    const x = terms[a] as string;
+    const y = terms[b] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const rank = new Int32Array(nTerms);
+  byText.forEach((t, r) => (rank[t] = r));
+  const keys = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    if (id < nTerms) keys[i] = (rank[id] as number) * (1 << 26);
+    else {
+      const [a, b, more] = table.terms(id);
+      if (more !== undefined) return null;
+      keys[i] = (rank[a as number] as number) * (1 << 26) + (rank[b as number] as number) + 1;
+    }
+  }
+  keys.sort();
+  const out = new Array<number>(ids.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as number;
+    const first = byText[Math.floor(key / (1 << 26))] as number;
+    const second = key % (1 << 26);
+    out[i] = second === 0 ? first : table.get(first, byText[second - 1] as number);
+  }
+  return out;
 }
 
 /** What weighing a row needs of a model (sent to worker threads without the vocabulary). */

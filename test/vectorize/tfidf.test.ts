@@ -116,6 +116,24 @@ describe("TF-IDF model", () => {
     ).toEqual(["a", "b"]);
   });
 
+  it("sorts the vocabulary by text when the order comes from term ranks (prefixes, hyphens, non-ASCII)", () => {
+    const words = ["ab", "a", "a-b", "b", "aa", "é", "z", "a1", "ab-c", "ä"];
+    const docs: Int32Array[] = [];
+    // every pair of words next to each other somewhere, so every bigram reaches minDf 1
+    for (let i = 0; i < words.length; i++)
+      docs.push(Int32Array.from(words.flatMap((_, j) => [i, j, -1])));
+    const d: TokenDocs = { terms: words, display: words, docs };
+    for (const ngramRange of [
+      [1, 2],
+      [2, 2],
+      [1, 3],
+    ] as [number, number][]) {
+      const v = fit(d, { minDf: 1, maxDf: 1.0, ngramRange }).vocabulary;
+      expect(v.length).toBeGreaterThan(words.length);
+      expect(v).toEqual([...v].sort());
+    }
+  });
+
   it("explains bad options and over-pruning", () => {
     expect(() => fit(docs, { ngramRange: [2, 1] })).toThrow(
       "invalid vectorize.ngramRange: [2,1] (expected [min, max] with 1 ≤ min ≤ max ≤ 3)",
