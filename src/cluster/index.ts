@@ -409,7 +409,6 @@ async function clusterWith(
   const sil = silhouette(points, theme, k, createRng(rng.seed()), o.silhouetteSample);
 
   // labels and names
-  const ctfidf = classTfidf({ ...fitted.matrix, data: Float32Array.from(fitted.counts) }, theme, k);
   const display = new Map<string, string>();
   tokens.terms.forEach((t, i) => display.set(t, tokens.display[i] as string));
   const show = (entry: string): string =>
@@ -420,21 +419,21 @@ async function clusterWith(
   const sizes = new Array<number>(k).fill(0);
   for (const c of theme) if (c >= 0) sizes[c] = (sizes[c] as number) + 1;
   const taken = new Set<string>([OTHER, ...guidedKept.map((g) => g.spec.name)]);
-  const themes: Theme[] = [];
-  for (let c = 0; c < k; c++) {
-    const labels = topTerms(
-      ctfidf[c] as Float64Array,
-      fitted.model.vocabulary,
-      show,
-      o.labelTerms,
-    ).map((l) => ({
+  const labelsOf: LabelTerm[][] = [];
+  classTfidf({ ...fitted.matrix, data: fitted.counts }, theme, k, (c, weights) => {
+    labelsOf[c] = topTerms(weights, fitted.model.vocabulary, show, o.labelTerms).map((l) => ({
       term: l.term,
       weight: round(l.weight, 6),
     }));
-    const members: number[] = [];
-    theme.forEach((t, i) => {
-      if (t === c) members.push(i);
-    });
+  });
+  const themes: Theme[] = [];
+  const membersOf = Array.from({ length: k }, (): number[] => []);
+  theme.forEach((c, i) => {
+    if (c >= 0) (membersOf[c] as number[]).push(i);
+  });
+  for (let c = 0; c < k; c++) {
+    const labels = labelsOf[c] as LabelTerm[];
+    const members = membersOf[c] as number[];
     members.sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
     const representatives = members.slice(0, o.representatives).map((i) => {
       const p = papers[i] as Paper;

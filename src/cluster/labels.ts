@@ -11,39 +11,74 @@ export interface LabelTerm {
   weight: number;
 }
 
-/** `counts`: raw n-gram counts (rows = papers); labels < 0 are left out. */
-export function classTfidf(counts: Csr, labels: Int32Array, k: number): Float64Array[] {
-  const tf = Array.from({ length: k }, () => new Float64Array(counts.nCols));
+/** Rows of raw counts: a matrix's structure with its own values (not copied to floats). */
+export type CountRows = Omit<Csr, "data"> & { data: ArrayLike<number> };
+
+/**
+ * `counts`: raw n-gram counts (rows = papers); labels < 0 are left out. Calls `each` with
+ * every cluster's weights in turn, in one buffer that is reused (read it before returning):
+ * the rows are grouped by cluster first, so k × vocabulary is never held at once (at 1M
+ * papers the vocabulary has millions of columns).
+ */
+export function classTfidf(
+  counts: CountRows,
+  labels: Int32Array,
+  k: number,
+  each: (cluster: number, weights: Float64Array) => void,
+): void {
+  const nCols = counts.nCols;
+  // one pass: each term's frequency over all clusters, each cluster's words and rows
+  const ft = new Float64Array(nCols);
+  const words = new Float64Array(k);
+  const start = new Int32Array(k + 1);
   for (let r = 0; r < counts.nRows; r++) {
     const c = labels[r] as number;
     if (c < 0) continue;
-    const row = tf[c] as Float64Array;
-    for (let p = counts.indptr[r] as number; p < (counts.indptr[r + 1] as number); p++) {
-      const col = counts.indices[p] as number;
-      row[col] = (row[col] as number) + (counts.data[p] as number);
-    }
-  }
-  const ft = new Float64Array(counts.nCols);
-  const words = tf.map((row) => {
+    start[c + 1] = (start[c + 1] as number) + 1;
     let s = 0;
-    for (let j = 0; j < row.length; j++) {
-      s += row[j] as number;
-      ft[j] = (ft[j] as number) + (row[j] as number);
+    for (let p = counts.indptr[r] as number; p < (counts.indptr[r + 1] as number); p++) {
+      const v = counts.data[p] as number;
+      const col = counts.indices[p] as number;
+      ft[col] = (ft[col] as number) + v;
+      s += v;
     }
-    return s;
-  });
-  const nonEmpty = words.filter((w) => w > 0).length || 1;
-  const avg = words.reduce((a, b) => a + b, 0) / nonEmpty;
-  return tf.map((row, c) => {
-    const w = new Float64Array(counts.nCols);
+    words[c] = (words[c] as number) + s;
+  }
+  for (let c = 0; c < k; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const order = new Int32Array(start[k] as number);
+  const next = start.slice(0, k);
+  for (let r = 0; r < counts.nRows; r++) {
+    const c = labels[r] as number;
+    if (c < 0) continue;
+    order[next[c] as number] = r;
+    next[c] = (next[c] as number) + 1;
+  }
+  let nonEmpty = 0;
+  let total = 0;
+  for (let c = 0; c < k; c++) {
+    if ((words[c] as number) > 0) nonEmpty++;
+    total += words[c] as number;
+  }
+  const avg = total / (nonEmpty || 1);
+  const w = new Float64Array(nCols);
+  for (let c = 0; c < k; c++) {
+    w.fill(0);
+    for (let x = start[c] as number; x < (start[c + 1] as number); x++) {
+      const r = order[x] as number;
+      for (let p = counts.indptr[r] as number; p < (counts.indptr[r + 1] as number); p++) {
+        const col = counts.indices[p] as number;
+        w[col] = (w[col] as number) + (counts.data[p] as number);
+      }
+    }
     const size = words[c] as number;
-    if (size === 0) return w;
-    for (let j = 0; j < row.length; j++) {
-      const v = row[j] as number;
-      if (v > 0) w[j] = (v / size) * Math.log(1 + avg / (ft[j] as number));
+    if (size > 0) {
+      for (let j = 0; j < nCols; j++) {
+        const v = w[j] as number;
+        if (v > 0) w[j] = (v / size) * Math.log(1 + avg / (ft[j] as number));
+      }
     }
-    return w;
-  });
+    each(c, w);
+  }
 }
 
 /** Top `n` terms by weight (ties: vocabulary order); a unigram already inside a chosen bigram is skipped. */
