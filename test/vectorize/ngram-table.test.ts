@@ -31,4 +31,24 @@ describe("interned n-gram table", () => {
     }
     expect(new Set(ids.values()).size).toBe(ids.size);
   });
+
+  it("counts each n-gram's documents once per document, through growths", () => {
+    const t = new NgramTable(50, 1);
+    const df = new Map<number, Set<number>>();
+    let x = 7;
+    for (let doc = 0; doc < 200; doc++) {
+      for (let i = 0; i < 30; i++) {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        const a = x % 50;
+        const b = Math.floor(x / 50) % 50;
+        const id = t.occur(a, b, doc);
+        expect(t.get(a, b)).toBe(id);
+        const docs = df.get(id) ?? new Set<number>();
+        docs.add(doc);
+        df.set(id, docs);
+      }
+    }
+    for (const [id, docs] of df) expect(t.entries[(id - 50) * 4 + 2]).toBe(docs.size);
+    expect(t.size).toBe(50 + df.size);
+  });
 });
