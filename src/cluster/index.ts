@@ -15,7 +15,7 @@ import {
   type KMeansOptions,
   type Points,
 } from "./kmeans.js";
-import { classTfidf, largestFirst, topTerms, type LabelTerm } from "./labels.js";
+import { classTfidf, clusterColumnSums, largestFirst, topTerms, type LabelTerm } from "./labels.js";
 import { normalizeRows } from "./linalg.js";
 import { lsa, projectionColOf, type Projection } from "./lsa.js";
 import { ari, nmi, silhouette } from "./quality.js";
@@ -527,44 +527,13 @@ function termSpaceCentroids(
   k: number,
   top: number,
 ): Record<number, number>[] {
-  const sizes = new Array<number>(k).fill(0);
-  for (let r = 0; r < m.nRows; r++) {
-    const c = labels[r] as number;
-    if (c >= 0) sizes[c] = (sizes[c] as number) + 1;
-  }
-  // rows grouped by theme (a counting sort), then one dense accumulator per theme in turn:
-  // one pass over the matrix, and k × vocabulary never held at once
-  const start = new Int32Array(k + 1);
-  for (let c = 0; c < k; c++) start[c + 1] = (start[c] as number) + (sizes[c] as number);
-  const order = new Int32Array(start[k] as number);
-  const next = start.slice(0, k);
-  for (let r = 0; r < m.nRows; r++) {
-    const c = labels[r] as number;
-    if (c < 0) continue;
-    const at = next[c] as number;
-    order[at] = r;
-    next[c] = at + 1;
-  }
-  const sum = new Float64Array(m.nCols);
   const out: Record<number, number>[] = [];
-  for (let c = 0; c < k; c++) {
-    sum.fill(0);
-    for (let x = start[c] as number; x < (start[c + 1] as number); x++) {
-      const r = order[x] as number;
-      for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) {
-        const col = m.indices[p] as number;
-        sum[col] = (sum[col] as number) + (m.data[p] as number);
-      }
-    }
+  clusterColumnSums(m, labels, k, (_, sum, size) => {
     const kept = largestFirst(sum, top)
       .slice(0, top)
       .sort((a, b) => a - b);
-    out.push(
-      Object.fromEntries(
-        kept.map((col) => [col, round((sum[col] as number) / (sizes[c] as number), 6)]),
-      ),
-    );
-  }
+    out.push(Object.fromEntries(kept.map((col) => [col, round((sum[col] as number) / size, 6)])));
+  });
   return out;
 }
 

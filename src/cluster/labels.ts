@@ -15,10 +15,49 @@ export interface LabelTerm {
 export type CountRows = Omit<Csr, "data"> & { data: ArrayLike<number> };
 
 /**
+ * Calls `each` with every cluster's column sums over its rows (labels < 0 are left out) and
+ * its row count, in one buffer that is reused (read it before returning): the rows are
+ * grouped by cluster first (a counting sort), so the matrix is read once per cluster's rows
+ * and k × vocabulary is never held at once (at 1M papers the vocabulary has millions of
+ * columns).
+ */
+export function clusterColumnSums(
+  m: CountRows,
+  labels: Int32Array,
+  k: number,
+  each: (cluster: number, sums: Float64Array, rows: number) => void,
+): void {
+  const start = new Int32Array(k + 1);
+  for (let r = 0; r < m.nRows; r++) {
+    const c = labels[r] as number;
+    if (c >= 0) start[c + 1] = (start[c + 1] as number) + 1;
+  }
+  for (let c = 0; c < k; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const order = new Int32Array(start[k] as number);
+  const next = start.slice(0, k);
+  for (let r = 0; r < m.nRows; r++) {
+    const c = labels[r] as number;
+    if (c < 0) continue;
+    order[next[c] as number] = r;
+    next[c] = (next[c] as number) + 1;
+  }
+  const sums = new Float64Array(m.nCols);
+  for (let c = 0; c < k; c++) {
+    sums.fill(0);
+    for (let x = start[c] as number; x < (start[c + 1] as number); x++) {
+      const r = order[x] as number;
+      for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) {
+        const col = m.indices[p] as number;
+        sums[col] = (sums[col] as number) + (m.data[p] as number);
+      }
+    }
+    each(c, sums, (start[c + 1] as number) - (start[c] as number));
+  }
+}
+
+/**
  * `counts`: raw n-gram counts (rows = papers); labels < 0 are left out. Calls `each` with
- * every cluster's weights in turn, in one buffer that is reused (read it before returning):
- * the rows are grouped by cluster first, so k × vocabulary is never held at once (at 1M
- * papers the vocabulary has millions of columns).
+ * every cluster's weights in turn, in one reused buffer (see clusterColumnSums).
  */
 export function classTfidf(
   counts: CountRows,
@@ -26,15 +65,12 @@ export function classTfidf(
   k: number,
   each: (cluster: number, weights: Float64Array) => void,
 ): void {
-  const nCols = counts.nCols;
-  // one pass: each term's frequency over all clusters, each cluster's words and rows
-  const ft = new Float64Array(nCols);
+  // each term's frequency over all clusters, and each cluster's size in words
+  const ft = new Float64Array(counts.nCols);
   const words = new Float64Array(k);
-  const start = new Int32Array(k + 1);
   for (let r = 0; r < counts.nRows; r++) {
     const c = labels[r] as number;
     if (c < 0) continue;
-    start[c + 1] = (start[c + 1] as number) + 1;
     let s = 0;
     for (let p = counts.indptr[r] as number; p < (counts.indptr[r + 1] as number); p++) {
       const v = counts.data[p] as number;
@@ -44,15 +80,6 @@ export function classTfidf(
     }
     words[c] = (words[c] as number) + s;
   }
-  for (let c = 0; c < k; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
-  const order = new Int32Array(start[k] as number);
-  const next = start.slice(0, k);
-  for (let r = 0; r < counts.nRows; r++) {
-    const c = labels[r] as number;
-    if (c < 0) continue;
-    order[next[c] as number] = r;
-    next[c] = (next[c] as number) + 1;
-  }
   let nonEmpty = 0;
   let total = 0;
   for (let c = 0; c < k; c++) {
@@ -60,25 +87,16 @@ export function classTfidf(
     total += words[c] as number;
   }
   const avg = total / (nonEmpty || 1);
-  const w = new Float64Array(nCols);
-  for (let c = 0; c < k; c++) {
-    w.fill(0);
-    for (let x = start[c] as number; x < (start[c + 1] as number); x++) {
-      const r = order[x] as number;
-      for (let p = counts.indptr[r] as number; p < (counts.indptr[r + 1] as number); p++) {
-        const col = counts.indices[p] as number;
-        w[col] = (w[col] as number) + (counts.data[p] as number);
-      }
-    }
+  clusterColumnSums(counts, labels, k, (c, w) => {
     const size = words[c] as number;
     if (size > 0) {
-      for (let j = 0; j < nCols; j++) {
+      for (let j = 0; j < w.length; j++) {
         const v = w[j] as number;
         if (v > 0) w[j] = (v / size) * Math.log(1 + avg / (ft[j] as number));
       }
     }
     each(c, w);
-  }
+  });
 }
 
 /** Top `n` terms by weight (ties: vocabulary order); a unigram already inside a chosen bigram is skipped. */
