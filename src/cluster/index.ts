@@ -416,8 +416,6 @@ async function clusterWith(
       .split(" ")
       .map((s) => display.get(s) ?? s)
       .join(" ");
-  const sizes = new Array<number>(k).fill(0);
-  for (const c of theme) if (c >= 0) sizes[c] = (sizes[c] as number) + 1;
   const taken = new Set<string>([OTHER, ...guidedKept.map((g) => g.spec.name)]);
   const labelsOf: LabelTerm[][] = [];
   classTfidf({ ...fitted.matrix, data: fitted.counts }, theme, k, (c, weights) => {
@@ -445,8 +443,8 @@ async function clusterWith(
       name: g ? g.spec.name : nameFor(labels, taken),
       kind: g ? "guided" : "discovered",
       seedTerms: g ? g.spec.seeds : [],
-      size: sizes[c] as number,
-      share: round((sizes[c] as number) / n, 6),
+      size: members.length,
+      share: round(members.length / n, 6),
       silhouette: sil.perCluster[c] == null ? null : round(sil.perCluster[c] as number, 6),
       labels,
       representatives,

@@ -67,8 +67,7 @@ export class TokenTable {
   private pool = new Uint16Array(1 << 16);
   private used = 0;
   /** per id: where its code units start in the pool (the next id's start ends them) */
-  private start = new Int32Array((1 << 13) + 1);
-  private hashes = new Int32Array(1 << 13);
+  private start = new Int32Array(1 << 13);
   readonly words: string[] = [];
 
   get size(): number {
@@ -98,11 +97,8 @@ export class TokenTable {
     const id = this.words.length;
     const len = end - start;
     this.words.push(text.slice(start, end));
-    if (id + 1 >= this.hashes.length) {
-      const h = new Int32Array(this.hashes.length * 2);
-      h.set(this.hashes);
-      this.hashes = h;
-      const st = new Int32Array(h.length + 1);
+    if (id + 1 >= this.start.length) {
+      const st = new Int32Array(this.start.length * 2);
       st.set(this.start);
       this.start = st;
     }
@@ -114,22 +110,23 @@ export class TokenTable {
     for (let k = 0; k < len; k++) this.pool[this.used + k] = text.charCodeAt(start + k);
     this.used += len;
     this.start[id + 1] = this.used;
-    this.hashes[id] = hash;
     this.buckets[2 * b] = hash;
     this.buckets[2 * b + 1] = id + 1;
     return id;
   }
 
   private grow(): void {
+    const old = this.buckets;
     const size = (this.mask + 1) * 2;
     const buckets = new Int32Array(size * 2);
     const mask = size - 1;
-    for (let id = 0; id < this.words.length; id++) {
-      const h = this.hashes[id] as number;
+    for (let o = 0; o < old.length; o += 2) {
+      if (old[o + 1] === 0) continue;
+      const h = old[o] as number;
       let b = h & mask;
       while (buckets[2 * b + 1] !== 0) b = (b + 1) & mask;
       buckets[2 * b] = h;
-      buckets[2 * b + 1] = id + 1;
+      buckets[2 * b + 1] = old[o + 1] as number;
     }
     this.buckets = buckets;
     this.mask = mask;

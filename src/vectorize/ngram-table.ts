@@ -59,10 +59,8 @@ export class NgramTable {
 
   /** The id of (prefix id, term), interning it when new (which may replace `entries`). */
   intern(prefix: number, term: number): number {
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
-    const o = this.find(prefix, term);
-    const s = this.buckets[o + 2] as number;
-    return s === 0 ? this.add(o, prefix, term) : this.nTerms + s - 1;
+    const o = this.bucketOf(prefix, term); // first: it may replace `buckets`
+    return this.nTerms + (this.buckets[o + 2] as number) - 1;
   }
 
   /**
@@ -70,20 +68,26 @@ export class NgramTable {
    * come in increasing order).
    */
   occur(prefix: number, term: number, doc: number): number {
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
-    const o = this.find(prefix, term);
+    const o = this.bucketOf(prefix, term); // first: it may replace `buckets`
     const b = this.buckets;
-    const s = b[o + 2] as number;
-    const id = s === 0 ? this.add(o, prefix, term) : this.nTerms + s - 1;
+    const slot = (b[o + 2] as number) - 1;
     if (b[o + 3] !== doc + 1) {
       b[o + 3] = doc + 1;
-      const at = (id - this.nTerms) * STRIDE + 2;
+      const at = slot * STRIDE + 2;
       this.entries[at] = (this.entries[at] as number) + 1;
     }
-    return id;
+    return this.nTerms + slot;
   }
 
-  private add(o: number, prefix: number, term: number): number {
+  /** The bucket of (prefix id, term), interning it when new. */
+  private bucketOf(prefix: number, term: number): number {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const o = this.find(prefix, term);
+    if (this.buckets[o + 2] === 0) this.add(o, prefix, term);
+    return o;
+  }
+
+  private add(o: number, prefix: number, term: number): void {
     const slot = this.count++;
     if ((slot + 1) * STRIDE > this.entries.length) {
       const entries = new Int32Array(this.entries.length * 2);
@@ -95,7 +99,6 @@ export class NgramTable {
     this.buckets[o] = prefix;
     this.buckets[o + 1] = term;
     this.buckets[o + 2] = slot + 1;
-    return this.nTerms + slot;
   }
 
   private grow(): void {
