@@ -36,6 +36,7 @@ if (port) {
       const reply: CountedMessage = { counts, ...(req.sendDocs && { ids, ptr }) };
       const transfer = [
         counts.entries.buffer,
+        counts.df.buffer,
         ...(counts.slotTf ? [counts.slotTf.buffer] : []),
         ...(req.sendDocs ? [ids.buffer, ptr.buffer] : []),
       ] as ArrayBuffer[];

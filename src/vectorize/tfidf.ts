@@ -240,8 +240,10 @@ function withIndex(a: Float64Array, i: number): Float64Array {
 export interface CountsMessage {
   nTerms: number;
   nSlots: number;
-  /** per slot: prefix, last term, document frequency, (unused) */
+  /** per slot: prefix, last term */
   entries: Int32Array;
+  /** per slot: document frequency */
+  df: Int32Array;
   slotTf: Float64Array | null;
 }
 
@@ -251,6 +253,7 @@ export function countsMessage(c: NgramCounts): CountsMessage {
     nTerms: c.table.nTerms,
     nSlots,
     entries: c.table.entries.slice(0, nSlots * STRIDE),
+    df: c.table.df.slice(0, nSlots),
     slotTf: c.slotTf ? c.slotTf.slice(0, nSlots) : null,
   };
 }
@@ -277,8 +280,8 @@ export function mergeCounts(
       prefix < local ? (termMap[prefix] as number) : (slotMap[prefix - local] as number);
     const gid = t.intern(mapped, termMap[e[o + 1] as number] as number);
     slotMap[s] = gid;
-    const at = (gid - t.nTerms) * STRIDE + 2;
-    t.entries[at] = (t.entries[at] as number) + (e[o + 2] as number);
+    const at = gid - t.nTerms;
+    t.df[at] = (t.df[at] as number) + (part.df[s] as number);
     if (into.slotTf !== null && part.slotTf !== null) {
       const slot = gid - t.nTerms;
       into.slotTf = withIndex(into.slotTf, slot);
@@ -327,13 +330,9 @@ export function fitVocabulary(
   const { df: uniDf, tf: uniTf } = uni;
   const nTerms = table.nTerms;
   const nIds = table.size;
-  const entries = table.entries;
+  const slotDf = table.df;
   const df = (id: number): number =>
-    id < nTerms
-      ? lo <= 1
-        ? (uniDf[id] as number)
-        : 0
-      : (entries[(id - nTerms) * STRIDE + 2] as number);
+    id < nTerms ? (lo <= 1 ? (uniDf[id] as number) : 0) : (slotDf[id - nTerms] as number);
   const tf = (id: number): number =>
     id < nTerms ? (lo <= 1 ? (uniTf[id] as number) : 0) : (slotTf?.[id - nTerms] ?? 0);
   let kept: number[] = [];

@@ -48,7 +48,7 @@ describe("interned n-gram table", () => {
         df.set(id, docs);
       }
     }
-    for (const [id, docs] of df) expect(t.entries[(id - 50) * 4 + 2]).toBe(docs.size);
+    for (const [id, docs] of df) expect(t.df[id - 50]).toBe(docs.size);
     expect(t.size).toBe(50 + df.size);
   });
 });
