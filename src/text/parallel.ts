@@ -9,14 +9,15 @@ import {
   dfBounds,
   fitTransform,
   fitVocabulary,
-  fromIdRows,
+  fillIdRows,
+  idRowLengths,
+  matrixArrays,
   mergeCounts,
-  stackRows,
+  type MatrixArrays,
   unigramCounts,
   type CountsMessage,
   type Fitted,
   type TfidfOptions,
-  type Vectorized,
   type Weighting,
   weighting,
 } from "../vectorize/tfidf.js";
@@ -61,8 +62,16 @@ export interface MatrixRequest {
   weighting: Weighting;
 }
 
-/** Round three's answer: the chunk's rows of the TF-IDF matrix, with raw counts. */
-export type MatrixMessage = Vectorized;
+/** Round three's answer: how many entries each of the chunk's rows has. */
+export interface RowLengthsMessage {
+  rowLen: Int32Array;
+}
+
+/** Round four's request: the shared matrix, and where the chunk's rows go in it. */
+export interface FillRequest {
+  out: MatrixArrays;
+  rowFrom: number;
+}
 
 /** Round one's answer: the chunk's terms, surfaces and unigram counts (its own term ids). */
 export interface AnalyzedMessage {
@@ -127,10 +136,17 @@ class ChunkWorker {
     return reply;
   }
 
-  matrix(request: MatrixRequest): Promise<MatrixMessage> {
-    const reply = this.next<MatrixMessage>();
+  rowLengths(request: MatrixRequest): Promise<RowLengthsMessage> {
+    const reply = this.next<RowLengthsMessage>();
     this.worker.postMessage(request, [request.colOf.buffer as ArrayBuffer]);
-    return reply.finally(() => void this.worker.terminate());
+    return reply;
+  }
+
+  /** Resolves once the worker has written its rows (then it ends). */
+  fill(request: FillRequest): Promise<void> {
+    const reply = this.next<unknown>();
+    this.worker.postMessage(request);
+    return reply.then(() => void this.worker.terminate());
   }
 
   stop(): void {
@@ -207,7 +223,8 @@ export async function tokenizeAndFit(
     });
     const tokens = { terms: a.terms, display: a.displayForms(), docs: keepDocs ? docs : [] };
     const { model, colOf } = fitVocabulary(a.terms, uni, counts, tfidfOptions, papers.length);
-    // round three: every thread builds its own rows of the matrix
+    // round three: every thread turns its ids into columns and counts its rows' entries;
+    // round four: each writes its rows straight into the one shared matrix
     const w8 = weighting(model);
     const round3 = workers.map((w, i) => {
       const map = maps[i] as Int32Array;
@@ -216,11 +233,23 @@ export async function tokenizeAndFit(
       for (let t = 0; t < map.length; t++) local[t] = colOf[map[t] as number] as number;
       for (let s = 0; s < slots.length; s++)
         local[map.length + s] = colOf[slots[s] as number] as number;
-      return w.matrix({ colOf: local, weighting: w8 });
+      return w.rowLengths({ colOf: local, weighting: w8 });
     });
-    const mineRows = fromIdRows(w8, counts.rows, colOf);
-    const parts = [mineRows, ...(await Promise.all(round3))];
-    return { tokens, fitted: { model, ...stackRows(parts, w8.nCols) } };
+    const lengths = [idRowLengths(counts.rows, colOf)];
+    for (const r of await Promise.all(round3)) lengths.push(r.rowLen);
+    // in shared memory: the workers write their rows in place, and the LSA's worker pool
+    // uses the matrix without a copy
+    const out = matrixArrays(lengths, true);
+    let rowFrom = 0;
+    const round4 = workers.map((w, i) => {
+      rowFrom += (lengths[i] as Int32Array).length;
+      return w.fill({ out, rowFrom });
+    });
+    fillIdRows(w8, counts.rows, out, 0);
+    await Promise.all(round4);
+    const { indptr, indices, data } = out;
+    const matrix = { nRows: papers.length, nCols: w8.nCols, indptr, indices, data };
+    return { tokens, fitted: { model, matrix, counts: out.counts } };
   } finally {
     for (const w of workers) w.stop();
   }

@@ -2,16 +2,24 @@
 // 1. analyse the texts; answer with the terms, surface counts and unigram counts;
 // 2. count the n-grams of the terms the main thread marks as common; answer with the n-gram
 //    table (and, when asked, the documents' term ids);
-// 3. given each of its n-gram ids' column, build its rows of the TF-IDF matrix; answer with
-//    them. Typed arrays are transferred, not copied.
+// 3. given each of its n-gram ids' column, answer with how many entries each of its rows has;
+// 4. write its rows into the shared matrix at the place given. Typed arrays are transferred or
+//    shared, not copied.
 import { parentPort, workerData } from "node:worker_threads";
-import { countNgrams, countsMessage, fromIdRows, unigramCounts } from "../vectorize/tfidf.js";
+import {
+  countNgrams,
+  countsMessage,
+  fillIdRows,
+  idRowLengths,
+  unigramCounts,
+} from "../vectorize/tfidf.js";
 import type {
   AnalyzedMessage,
   CountedMessage,
   CountRequest,
-  MatrixMessage,
+  FillRequest,
   MatrixRequest,
+  RowLengthsMessage,
 } from "./parallel.js";
 import { analyzeChunk, Analyzer, docsOf, type TextChunk, type TextOptions } from "./tokenize.js";
 
@@ -42,14 +50,13 @@ if (port) {
       ] as ArrayBuffer[];
       port.postMessage(reply, transfer);
       port.once("message", (m: MatrixRequest) => {
-        const part = fromIdRows(m.weighting, counted.rows, m.colOf);
-        const reply: MatrixMessage = part;
-        port.postMessage(reply, [
-          part.matrix.indptr.buffer,
-          part.matrix.indices.buffer,
-          part.matrix.data.buffer,
-          part.counts.buffer,
-        ] as ArrayBuffer[]);
+        const rowLen = idRowLengths(counted.rows, m.colOf);
+        const reply: RowLengthsMessage = { rowLen };
+        port.postMessage(reply, [rowLen.buffer as ArrayBuffer]);
+        port.once("message", (f: FillRequest) => {
+          fillIdRows(m.weighting, counted.rows, f.out, f.rowFrom);
+          port.postMessage(null);
+        });
       });
     });
   });

@@ -451,30 +451,6 @@ export function weighting(model: TfidfModel): Weighting {
   };
 }
 
-/** Stacks matrices (and their counts) with the same columns, in order. */
-export function stackRows(parts: readonly Vectorized[], nCols: number): Vectorized {
-  const nRows = parts.reduce((n, p) => n + p.matrix.nRows, 0);
-  const nnz = parts.reduce((n, p) => n + p.matrix.indices.length, 0);
-  // the matrix goes to the worker pool of the LSA next: in shared memory from the start, it
-  // is not copied there (a gigabyte at 1M papers)
-  const indptr = new Int32Array(new SharedArrayBuffer((nRows + 1) * 4));
-  const indices = new Int32Array(new SharedArrayBuffer(nnz * 4));
-  const data = new Float32Array(new SharedArrayBuffer(nnz * 4));
-  const counts = new Uint16Array(nnz);
-  let row = 0;
-  let at = 0;
-  for (const p of parts) {
-    const m = p.matrix;
-    for (let r = 1; r <= m.nRows; r++) indptr[row + r] = at + (m.indptr[r] as number);
-    indices.set(m.indices, at);
-    data.set(m.data, at);
-    counts.set(p.counts, at);
-    row += m.nRows;
-    at += m.indices.length;
-  }
-  return { matrix: { nRows, nCols, indptr, indices, data }, counts };
-}
-
 export function fit(tokens: TokenDocs, options: Partial<TfidfOptions> = {}): TfidfModel {
   return fitTransform(tokens, options).model;
 }
@@ -520,15 +496,41 @@ export interface Vectorized {
 
 /**
  * The fitted documents' matrix from their id rows (consumed: ids are overwritten by columns):
- * ids become columns (dropping those not in the vocabulary), and each row's entries are put in column order by a counting sort through
- * the columns (two linear passes instead of a sort per row).
+ * ids become columns (dropping those not in the vocabulary), and each row's entries are put
+ * in column order by a counting sort through the columns (two linear passes instead of a sort
+ * per row).
  */
 export function fromIdRows(model: Weighting, segments: IdRows[], colOf: Int32Array): Vectorized {
+  const out = matrixArrays([idRowLengths(segments, colOf)], false);
+  fillIdRows(model, segments, out, 0);
+  return {
+    matrix: {
+      nRows: out.indptr.length - 1,
+      nCols: model.nCols,
+      indptr: out.indptr,
+      indices: out.indices,
+      data: out.data,
+    },
+    counts: out.counts,
+  };
+}
+
+/** The arrays of a matrix and its raw counts. */
+export interface MatrixArrays {
+  indptr: Int32Array;
+  indices: Int32Array;
+  data: Float32Array;
+  counts: Uint16Array;
+}
+
+/**
+ * Step one of `fromIdRows`, for one chunk: its ids become columns in place (-1: not in the
+ * vocabulary), and each row's number of entries is returned. Several threads that have done
+ * this can write their rows straight into one matrix laid out by `matrixArrays`.
+ */
+export function idRowLengths(segments: readonly IdRows[], colOf: Int32Array): Int32Array {
   const nDocs = segments.reduce((n, g) => n + g.ptr.length - 1, 0);
-  const nCols = model.nCols;
-  const colPtr = new Int32Array(nCols + 1);
   const rowLen = new Int32Array(nDocs);
-  // ids become columns in place (the id rows are not used again)
   let d = 0;
   for (const g of segments) {
     const cols = g.ids;
@@ -537,11 +539,61 @@ export function fromIdRows(model: Weighting, segments: IdRows[], colOf: Int32Arr
       for (let p = g.ptr[r] as number; p < (g.ptr[r + 1] as number); p++) {
         const col = colOf[cols[p] as number] as number;
         cols[p] = col;
-        if (col < 0) continue;
-        colPtr[col + 1] = (colPtr[col + 1] as number) + 1;
-        m++;
+        if (col >= 0) m++;
       }
       rowLen[d] = m;
+    }
+  }
+  return rowLen;
+}
+
+/**
+ * A matrix's arrays for chunks of rows with these lengths, in order: indptr filled, the rest
+ * to be filled by `fillIdRows`. `shared`: in SharedArrayBuffers, so that worker threads fill
+ * their rows in place and the LSA's worker pool uses the matrix without a copy of its own
+ * (without this, the chunks would be built apart and stacked: two copies of a gigabyte at 1M
+ * papers).
+ */
+export function matrixArrays(rowLens: readonly Int32Array[], shared: boolean): MatrixArrays {
+  const nRows = rowLens.reduce((n, l) => n + l.length, 0);
+  const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+    shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const indptr = new Int32Array(buffer((nRows + 1) * 4));
+  let r = 0;
+  for (const lens of rowLens) {
+    for (let i = 0; i < lens.length; i++, r++) {
+      indptr[r + 1] = (indptr[r] as number) + (lens[i] as number);
+    }
+  }
+  const nnz = indptr[nRows] as number;
+  return {
+    indptr,
+    indices: new Int32Array(buffer(nnz * 4)),
+    data: new Float32Array(buffer(nnz * 4)),
+    counts: new Uint16Array(buffer(nnz * 2)),
+  };
+}
+
+/**
+ * Step two of `fromIdRows`: a chunk's rows (their ids made columns by `idRowLengths`) written
+ * as rows `rowFrom`.. of `out`, each in column order by a counting sort through the columns,
+ * and weighted. The id rows are consumed.
+ */
+export function fillIdRows(
+  model: Weighting,
+  segments: IdRows[],
+  out: MatrixArrays,
+  rowFrom: number,
+): void {
+  const nDocs = segments.reduce((n, g) => n + g.ptr.length - 1, 0);
+  const nCols = model.nCols;
+  const colPtr = new Int32Array(nCols + 1);
+  for (const g of segments) {
+    const cols = g.ids;
+    const end = g.ptr[g.ptr.length - 1] as number;
+    for (let p = g.ptr[0] as number; p < end; p++) {
+      const col = cols[p] as number;
+      if (col >= 0) colPtr[col + 1] = (colPtr[col + 1] as number) + 1;
     }
   }
   for (let c = 0; c < nCols; c++) colPtr[c + 1] = (colPtr[c + 1] as number) + (colPtr[c] as number);
@@ -550,7 +602,7 @@ export function fromIdRows(model: Weighting, segments: IdRows[], colOf: Int32Arr
   const byColRow = new Int32Array(nnz);
   const byColCount = new Uint16Array(nnz);
   const fill = colPtr.slice(0, nCols);
-  d = 0;
+  let d = 0;
   for (const g of segments) {
     for (let r = 0; r + 1 < g.ptr.length; r++, d++) {
       for (let p = g.ptr[r] as number; p < (g.ptr[r + 1] as number); p++) {
@@ -563,14 +615,11 @@ export function fromIdRows(model: Weighting, segments: IdRows[], colOf: Int32Arr
       }
     }
   }
-  // the id rows are done with: let them go before the matrix is allocated
+  // the id rows are done with: let them go
   segments.length = 0;
   // back by row: columns arrive in increasing order, straight into the final arrays
-  const indptr = new Int32Array(nDocs + 1);
-  for (let i = 0; i < nDocs; i++) indptr[i + 1] = (indptr[i] as number) + (rowLen[i] as number);
-  const next = indptr.slice(0, nDocs);
-  const indices = new Int32Array(nnz);
-  const counts = new Uint16Array(nnz);
+  const { indptr, indices, counts } = out;
+  const next = indptr.slice(rowFrom, rowFrom + nDocs);
   for (let c = 0; c < nCols; c++) {
     for (let q = colPtr[c] as number; q < (colPtr[c + 1] as number); q++) {
       const row = byColRow[q] as number;
@@ -580,23 +629,16 @@ export function fromIdRows(model: Weighting, segments: IdRows[], colOf: Int32Arr
       next[row] = at + 1;
     }
   }
-  const data = new Float32Array(nnz);
-  weighRows(model, indptr, indices, counts, data);
-  return { matrix: { nRows: nDocs, nCols, indptr, indices, data }, counts };
+  weighRows(model, out, rowFrom, rowFrom + nDocs);
 }
 
 /** TF-IDF weights of rows of raw counts: tf (or 1 + ln tf) times idf, then the row norm. */
-function weighRows(
-  model: Weighting,
-  indptr: Int32Array,
-  indices: Int32Array,
-  counts: Uint16Array,
-  data: Float32Array,
-): void {
+function weighRows(model: Weighting, out: MatrixArrays, rowFrom: number, rowTo: number): void {
+  const { indptr, indices, counts, data } = out;
   const o = model.options;
   const idf = model.idf;
   let w64 = new Float64Array(256);
-  for (let r = 0; r + 1 < indptr.length; r++) {
+  for (let r = rowFrom; r < rowTo; r++) {
     const a = indptr[r] as number;
     const m = (indptr[r + 1] as number) - a;
     if (w64.length < m) w64 = new Float64Array(m * 2);
