@@ -17,7 +17,10 @@ import {
   unigramCounts,
   type CountsMessage,
   type Fitted,
+  type IdRows,
+  type TfidfModel,
   type TfidfOptions,
+  type UnigramCounts,
   type Weighting,
   weighting,
 } from "../vectorize/tfidf.js";
@@ -184,8 +187,7 @@ export async function tokenizeAndFit(
   const workers = chunks.slice(1).map((c) => new ChunkWorker(a.options, chunkTexts(c, a.options)));
   try {
     const round1 = workers.map((w) => w.analyzed());
-    const mine = analyzeChunk(a, chunkTexts(chunks[0] ?? [], a.options));
-    const docs = docsOf(mine.ids, mine.ptr);
+    const docs = analyzeMine(a, chunks[0] ?? []);
     const analyzed = await Promise.all(round1);
     const maps = analyzed.map((r) => a.absorb(r.terms, r.surfaces));
     const nTerms = a.terms.length;
@@ -199,30 +201,15 @@ export async function tokenizeAndFit(
       }
     });
     const common = commonTerms(uni.df, minCount);
-    const wantTf = tfidfOptions.maxFeatures !== null;
-    const round2 = workers.map((w, i) =>
-      w.count({
-        common: Uint8Array.from(maps[i] as Int32Array, (g) => common[g] as number),
-        ngramRange: tfidfOptions.ngramRange,
-        wantTf,
-        sendDocs: keepDocs,
-      }),
+    const { model, colOf, rows, slotMaps } = await countAndFit(
+      workers,
+      maps,
+      docs,
+      { terms: a.terms, nTerms, uni, common, nDocs: papers.length },
+      tfidfOptions,
+      keepDocs,
     );
-    const counts = countNgrams(docs, nTerms, tfidfOptions.ngramRange, common, wantTf);
-    const counted = await Promise.all(round2);
-    const slotMaps = counted.map((r, w) => {
-      const map = maps[w] as Int32Array;
-      if (r.ids && r.ptr) {
-        for (let j = 0; j < r.ids.length; j++) {
-          const t = r.ids[j] as number;
-          if (t >= 0) r.ids[j] = map[t] as number;
-        }
-        docsOf(r.ids, r.ptr, docs);
-      }
-      return mergeCounts(counts, r.counts, map);
-    });
-    const tokens = { terms: a.terms, display: a.displayForms(), docs: keepDocs ? docs : [] };
-    const { model, colOf } = fitVocabulary(a.terms, uni, counts, tfidfOptions, papers.length);
+    const tokens = { terms: a.terms, display: a.displayForms(), docs };
     // round three: every thread turns its ids into columns and counts its rows' entries;
     // round four: each writes its rows straight into the one shared matrix
     const w8 = weighting(model);
@@ -235,7 +222,7 @@ export async function tokenizeAndFit(
         local[map.length + s] = colOf[slots[s] as number] as number;
       return w.rowLengths({ colOf: local, weighting: w8 });
     });
-    const lengths = [idRowLengths(counts.rows, colOf)];
+    const lengths = [idRowLengths(rows, colOf)];
     for (const r of await Promise.all(round3)) lengths.push(r.rowLen);
     // in shared memory: the workers write their rows in place, and the LSA's worker pool
     // uses the matrix without a copy
@@ -245,7 +232,7 @@ export async function tokenizeAndFit(
       rowFrom += (lengths[i] as Int32Array).length;
       return w.fill({ out, rowFrom });
     });
-    fillIdRows(w8, counts.rows, out, 0);
+    fillIdRows(w8, rows, out, 0);
     await Promise.all(round4);
     const { indptr, indices, data } = out;
     const matrix = { nRows: papers.length, nCols: w8.nCols, indptr, indices, data };
@@ -253,4 +240,57 @@ export async function tokenizeAndFit(
   } finally {
     for (const w of workers) w.stop();
   }
+}
+
+/** Round one on the main thread: its chunk's documents (views of one buffer of term ids). */
+function analyzeMine(a: Analyzer, papers: readonly Paper[]): Int32Array[] {
+  const { ids, ptr } = analyzeChunk(a, chunkTexts(papers, a.options));
+  return docsOf(ids, ptr);
+}
+
+/**
+ * Round two: every thread counts its chunk's n-grams; the main thread merges the counts (and,
+ * with `keepDocs`, the workers' documents into `docs`) and fits the vocabulary. A function of
+ * its own so that the merged n-gram table is let go when it returns: only the main chunk's id
+ * rows live on. Without `keepDocs`, `docs` is emptied once counted.
+ */
+async function countAndFit(
+  workers: readonly ChunkWorker[],
+  maps: readonly Int32Array[],
+  docs: Int32Array[],
+  c: {
+    terms: readonly string[];
+    nTerms: number;
+    uni: UnigramCounts;
+    common: Uint8Array;
+    nDocs: number;
+  },
+  tfidfOptions: TfidfOptions,
+  keepDocs: boolean,
+): Promise<{ model: TfidfModel; colOf: Int32Array; rows: IdRows[]; slotMaps: Int32Array[] }> {
+  const wantTf = tfidfOptions.maxFeatures !== null;
+  const round2 = workers.map((w, i) =>
+    w.count({
+      common: Uint8Array.from(maps[i] as Int32Array, (g) => c.common[g] as number),
+      ngramRange: tfidfOptions.ngramRange,
+      wantTf,
+      sendDocs: keepDocs,
+    }),
+  );
+  const counts = countNgrams(docs, c.nTerms, tfidfOptions.ngramRange, c.common, wantTf);
+  if (!keepDocs) docs.length = 0;
+  const counted = await Promise.all(round2);
+  const slotMaps = counted.map((r, w) => {
+    const map = maps[w] as Int32Array;
+    if (r.ids && r.ptr) {
+      for (let j = 0; j < r.ids.length; j++) {
+        const t = r.ids[j] as number;
+        if (t >= 0) r.ids[j] = map[t] as number;
+      }
+      docsOf(r.ids, r.ptr, docs);
+    }
+    return mergeCounts(counts, r.counts, map);
+  });
+  const { model, colOf } = fitVocabulary(c.terms, c.uni, counts, tfidfOptions, c.nDocs);
+  return { model, colOf, rows: counts.rows, slotMaps };
 }

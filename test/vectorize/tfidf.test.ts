@@ -66,6 +66,10 @@ describe("TF-IDF parity with scikit-learn's TfidfVectorizer (fixture made once b
         const ours: Record<string, number> = {};
         for (let p = matrix.indptr[r] as number; p < (matrix.indptr[r + 1] as number); p++) {
           ours[model.vocabulary[matrix.indices[p] as number] as string] = matrix.data[p] as number;
+          // columns strictly increasing within a row (what the sparse kernels rely on)
+          if (p > (matrix.indptr[r] as number)) {
+            expect(matrix.indices[p] as number).toBeGreaterThan(matrix.indices[p - 1] as number);
+          }
         }
         const theirs = c.rows[r] as Record<string, number>;
         expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
