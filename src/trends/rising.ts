@@ -2,7 +2,7 @@ import { msg } from "../messages.js";
 import { UserError } from "../util/errors.js";
 import type { Csr } from "../vectorize/sparse.js";
 import type { Series } from "./series.js";
-import { benjaminiHochberg, fisher } from "./stats.js";
+import { benjaminiHochberg, benjaminiHochbergTyped, fisher } from "./stats.js";
 
 /**
  * Rising and fading: the latest complete period(s) against a baseline window just before them.
@@ -175,21 +175,53 @@ export function risingTerms(
       target[c] = (target[c] as number) + 1;
     }
   }
-  const tested: { col: number; c: Omit<Change, "q" | "significant"> }[] = [];
+  // the tested terms as numbers only (at 1M papers there are millions): names and objects
+  // are made only for the few reported
+  let nTested = 0;
+  for (let col = 0; col < nCols; col++) {
+    // a term is tested when it is frequent enough in either window (so fading terms count too)
+    if (Math.max(dfNow[col] as number, dfBase[col] as number) >= o.minTermCount) nTested++;
+  }
+  const testedCol = new Int32Array(nTested);
+  const pValue = new Float64Array(nTested);
+  // shareNow − shareBase's sign: 1 rising, −1 fading, 0 flat
+  const sign = new Int8Array(nTested);
+  // shareNow / shareBase, Infinity when the baseline share is 0 (as `order` ranks a null ratio)
+  const ratio = new Float64Array(nTested);
+  // Fisher's test depends only on (x1, x0) here: many terms share their counts
+  const fisherOf = new Map<number, number>();
+  let t = 0;
   for (let col = 0; col < nCols; col++) {
     const x1 = dfNow[col] as number;
     const x0 = dfBase[col] as number;
-    // a term is tested when it is frequent enough in either window (so fading terms count too)
     if (Math.max(x1, x0) < o.minTermCount) continue;
-    tested.push({
-      col,
-      c: change(input.display(input.vocabulary[col] as string), x1, now, x0, base),
-    });
+    const key = x1 * (base + 1) + x0;
+    let pv = fisherOf.get(key);
+    if (pv === undefined) {
+      pv = fisher(x1, now, x0, base).twoSided;
+      fisherOf.set(key, pv);
+    }
+    const shareNow = now > 0 ? x1 / now : 0;
+    const shareBase = base > 0 ? x0 / base : 0;
+    testedCol[t] = col;
+    pValue[t] = pv;
+    sign[t] = shareNow > shareBase ? 1 : shareNow < shareBase ? -1 : 0;
+    ratio[t] = shareBase > 0 ? shareNow / shareBase : Infinity;
+    t++;
   }
-  const withQs = withQ(
-    tested.map((t) => t.c),
-    o.alpha,
-  );
+  const qValue = benjaminiHochbergTyped(pValue);
+  const changeOf = (i: number): Change => {
+    const col = testedCol[i] as number;
+    const c = change(
+      input.display(input.vocabulary[col] as string),
+      dfNow[col] as number,
+      now,
+      dfBase[col] as number,
+      base,
+    );
+    const q = qValue[i] as number;
+    return { ...c, q, significant: q < o.alpha && c.direction !== "flat" };
+  };
   const examplesFor = (col: number): TermChange["examples"] => {
     const hits: number[] = [];
     for (let r = 0; r < m.nRows; r++) {
@@ -231,10 +263,28 @@ export function risingTerms(
     a.p - b.p ||
     (b.ratio ?? Infinity) - (a.ratio ?? Infinity) ||
     (a.name < b.name ? -1 : 1);
-  const pick = (dir: "rising" | "fading"): TermChange[] =>
-    withQs
-      .map((c, i) => ({ c, col: (tested[i] as { col: number }).col }))
-      .filter(({ c }) => c.direction === dir)
+  // `order` without the name: the top maxTerms by it, and every term tied with the last of
+  // them, are the only ones the full order can report
+  const byNumbers = (i: number, j: number): number =>
+    (qValue[i] as number) - (qValue[j] as number) ||
+    (pValue[i] as number) - (pValue[j] as number) ||
+    (ratio[j] as number) - (ratio[i] as number);
+  const tied = (i: number, j: number): boolean =>
+    qValue[i] === qValue[j] && pValue[i] === pValue[j] && ratio[i] === ratio[j];
+  const pick = (dir: "rising" | "fading"): TermChange[] => {
+    const want = dir === "rising" ? 1 : -1;
+    const ofDir: number[] = [];
+    for (let i = 0; i < nTested; i++) if (sign[i] === want) ofDir.push(i);
+    const ranked = Int32Array.from(ofDir).sort(byNumbers);
+    let end = Math.min(o.maxTerms, ranked.length);
+    const last = ranked[end - 1];
+    if (last !== undefined) {
+      while (end < ranked.length && tied(ranked[end] as number, last)) end++;
+    }
+    // in column order, as the terms were tested, before the full order
+    const candidates = Array.from(ranked.subarray(0, end)).sort((i, j) => i - j);
+    return candidates
+      .map((i) => ({ c: changeOf(i), col: testedCol[i] as number }))
       .sort((a, b) => order(a.c, b.c))
       .slice(0, o.maxTerms)
       .map(({ c, col }) => ({
@@ -242,6 +292,7 @@ export function risingTerms(
         column: col,
         examples: dir === "rising" ? examplesFor(col) : [],
       }));
+  };
   return [...pick("rising"), ...pick("fading")];
 }
 

@@ -75,13 +75,20 @@ export function fisher(x1: number, n1: number, x0: number, n0: number): FisherRe
 
 /** Benjamini–Hochberg adjusted p-values (q-values), in the input's order. */
 export function benjaminiHochberg(p: readonly number[]): number[] {
+  return Array.from(benjaminiHochbergTyped(Float64Array.from(p)));
+}
+
+/** `benjaminiHochberg` on typed arrays (millions of tested terms at 1M papers). */
+export function benjaminiHochbergTyped(p: Float64Array): Float64Array {
   const m = p.length;
-  const order = p.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const q = new Array<number>(m).fill(1);
+  const order = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[i] = i;
+  order.sort((a, b) => (p[a] as number) - (p[b] as number) || a - b);
+  const q = new Float64Array(m);
   let running = 1;
   for (let r = m - 1; r >= 0; r--) {
-    const [v, i] = order[r] as readonly [number, number];
-    running = Math.min(running, (v * m) / (r + 1));
+    const i = order[r] as number;
+    running = Math.min(running, ((p[i] as number) * m) / (r + 1));
     q[i] = Math.min(1, running);
   }
   return q;
