@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { trendsStage } from "../../src/trends/index.js";
 import { buildSeries } from "../../src/trends/series.js";
-import { addDays } from "../../src/util/periods.js";
+import {
+  change,
+  chooseWindow,
+  RISING_DEFAULTS,
+  risingTerms,
+  type TermChange,
+} from "../../src/trends/rising.js";
+import { benjaminiHochberg } from "../../src/trends/stats.js";
+import { addDays, periodOf } from "../../src/util/periods.js";
 import { createRng, type Rng } from "../../src/util/rng.js";
 
 /** A synthetic corpus: `weeks` weeks of `perWeek` papers, theme shares given per week. */
@@ -136,5 +144,85 @@ describe("rising themes", () => {
     expect(t.window.skipped).toBe("2024-W20");
     expect(t.window.recent).toEqual(["2024-W19"]);
     expect(t.inProgress).toBe("week in progress, 3 days of 7");
+  });
+});
+
+describe("term changes", () => {
+  it("report the top of the full order (q, p, ratio, then name), ties at the cut included", () => {
+    const rng = createRng(11);
+    const c = corpus(rng, 12, 60, () => flat);
+    const nCols = 40;
+    // columns 2j and 2j + 1 occur in the same papers (same counts, p, q and ratio: only their
+    // names order them); names run against the columns so that the name decides
+    const indptr = [0];
+    const indices: number[] = [];
+    c.dates.forEach((d) => {
+      const week = Math.floor((Date.parse(d) - Date.parse("2024-01-01")) / (7 * 86400000));
+      const row: number[] = [];
+      for (let j = 0; j < nCols / 2; j++) {
+        const rate = j % 3 === 0 ? 0.02 + 0.03 * week : j % 3 === 1 ? 0.4 - 0.03 * week : 0.2;
+        if (rng.next() < rate) row.push(2 * j, 2 * j + 1);
+      }
+      indices.push(...row);
+      indptr.push(indices.length);
+    });
+    const matrix = {
+      nRows: c.dates.length,
+      nCols,
+      indptr: Int32Array.from(indptr),
+      indices: Int32Array.from(indices),
+      data: new Float32Array(indices.length).fill(1),
+    };
+    const vocabulary = Array.from({ length: nCols }, (_, i) => `w${String(99 - i)}`);
+    const o = { ...RISING_DEFAULTS, recent: 2, baseline: 6, maxTerms: 3 };
+    const series = buildSeries(c, "week", "2024-03-24");
+    const window = chooseWindow(series, o);
+    const keys = c.dates.map((d) => (d > series.asOf ? null : periodOf(d, "week")));
+    const papers = c.dates.map((date, i) => ({ id: `p${i}`, title: `t${i}`, date }));
+    const got = risingTerms(
+      series,
+      window,
+      { matrix, vocabulary, display: (e) => e, papers, periodOf: keys },
+      o,
+    );
+    // the reference: every tested term as a Change, adjusted together, fully sorted
+    const inRecent = new Set(window.recent);
+    const inBase = new Set(window.baseline);
+    const now = c.dates.filter((_, r) => inRecent.has(keys[r] ?? "")).length;
+    const base = c.dates.filter((_, r) => inBase.has(keys[r] ?? "")).length;
+    const all = vocabulary
+      .map((name, col) => {
+        let x1 = 0;
+        let x0 = 0;
+        for (let r = 0; r < matrix.nRows; r++) {
+          const has = indices.slice(indptr[r], indptr[r + 1]).includes(col);
+          if (has && inRecent.has(keys[r] ?? "")) x1++;
+          if (has && inBase.has(keys[r] ?? "")) x0++;
+        }
+        return { col, x1, x0, c: change(name, x1, now, x0, base) };
+      })
+      .filter((t) => Math.max(t.x1, t.x0) >= o.minTermCount);
+    const q = benjaminiHochberg(all.map((t) => t.c.p));
+    const ranked = all
+      .map((t, i) => ({ ...t.c, q: q[i] as number, column: t.col }))
+      .sort(
+        (a, b) =>
+          a.q - b.q ||
+          a.p - b.p ||
+          (b.ratio ?? Infinity) - (a.ratio ?? Infinity) ||
+          (a.name < b.name ? -1 : 1),
+      );
+    const want = (dir: string) =>
+      ranked
+        .filter((t) => t.direction === dir)
+        .slice(0, o.maxTerms)
+        .map((t) => [t.name, t.column, t.q]);
+    const rising = got.filter((t) => t.direction === "rising");
+    const fading = got.filter((t) => t.direction === "fading");
+    expect(rising.map((t) => [t.name, t.column, t.q])).toEqual(want("rising"));
+    expect(fading.map((t) => [t.name, t.column, t.q])).toEqual(want("fading"));
+    // the cut falls inside a tied pair: the name decides which of the two is reported
+    expect(rising.length).toBe(3);
+    expect((rising[2] as TermChange).column % 2).toBe(1);
   });
 });
