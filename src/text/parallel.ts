@@ -21,6 +21,7 @@ import {
   type TfidfModel,
   type TfidfOptions,
   type UnigramCounts,
+  vectorizedOf,
   type Weighting,
   weighting,
 } from "../vectorize/tfidf.js";
@@ -205,7 +206,7 @@ export async function tokenizeAndFit(
       workers,
       maps,
       docs,
-      { terms: a.terms, nTerms, uni, common, nDocs: papers.length },
+      { terms: a.terms, uni, common, nDocs: papers.length },
       tfidfOptions,
       keepDocs,
     );
@@ -234,9 +235,7 @@ export async function tokenizeAndFit(
     });
     fillIdRows(w8, rows, out, 0);
     await Promise.all(round4);
-    const { indptr, indices, data } = out;
-    const matrix = { nRows: papers.length, nCols: w8.nCols, indptr, indices, data };
-    return { tokens, fitted: { model, matrix, counts: out.counts } };
+    return { tokens, fitted: { model, ...vectorizedOf(out, w8.nCols) } };
   } finally {
     for (const w of workers) w.stop();
   }
@@ -260,7 +259,6 @@ async function countAndFit(
   docs: Int32Array[],
   c: {
     terms: readonly string[];
-    nTerms: number;
     uni: UnigramCounts;
     common: Uint8Array;
     nDocs: number;
@@ -277,7 +275,7 @@ async function countAndFit(
       sendDocs: keepDocs,
     }),
   );
-  const counts = countNgrams(docs, c.nTerms, tfidfOptions.ngramRange, c.common, wantTf);
+  const counts = countNgrams(docs, c.terms.length, tfidfOptions.ngramRange, c.common, wantTf);
   if (!keepDocs) docs.length = 0;
   const counted = await Promise.all(round2);
   const slotMaps = counted.map((r, w) => {

@@ -502,16 +502,13 @@ export interface Vectorized {
 export function fromIdRows(model: Weighting, segments: IdRows[], colOf: Int32Array): Vectorized {
   const out = matrixArrays([idRowLengths(segments, colOf)], false);
   fillIdRows(model, segments, out, 0);
-  return {
-    matrix: {
-      nRows: out.indptr.length - 1,
-      nCols: model.nCols,
-      indptr: out.indptr,
-      indices: out.indices,
-      data: out.data,
-    },
-    counts: out.counts,
-  };
+  return vectorizedOf(out, model.nCols);
+}
+
+/** Filled matrix arrays as the matrix and its raw counts. */
+export function vectorizedOf(out: MatrixArrays, nCols: number): Vectorized {
+  const { indptr, indices, data, counts } = out;
+  return { matrix: { nRows: indptr.length - 1, nCols, indptr, indices, data }, counts };
 }
 
 /** The arrays of a matrix and its raw counts. */
@@ -588,8 +585,9 @@ export function fillIdRows(
   rowFrom: number,
 ): void {
   const { indptr, indices, counts } = out;
+  const rowTo = rowFrom + segments.reduce((n, g) => n + g.ptr.length - 1, 0);
   let longest = 0;
-  for (let r = rowFrom; r + 1 < indptr.length; r++)
+  for (let r = rowFrom; r < rowTo; r++)
     longest = Math.max(longest, (indptr[r + 1] as number) - (indptr[r] as number));
   const keys = new Float64Array(longest);
   let d = rowFrom;
@@ -612,7 +610,7 @@ export function fillIdRows(
     }
   }
   segments.length = 0;
-  weighRows(model, out, rowFrom, d);
+  weighRows(model, out, rowFrom, rowTo);
 }
 
 /** TF-IDF weights of rows of raw counts: tf (or 1 + ln tf) times idf, then the row norm. */
