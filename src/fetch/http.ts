@@ -82,9 +82,13 @@ export class PoliteClient {
     let failure = "";
     for (let attempt = 0; attempt <= o.retries; attempt++) {
       let wait = o.backoffMs * 2 ** attempt;
-      const since = Date.now() - this.last;
-      if (since < o.minIntervalMs) await sleep(o.minIntervalMs - since);
-      this.last = Date.now();
+      // a timer may fire a fraction of a millisecond early on the clock it is checked with,
+      // so sleep again until the full interval has passed on the monotonic clock
+      for (let since = performance.now() - this.last; since < o.minIntervalMs;) {
+        await sleep(Math.ceil(o.minIntervalMs - since));
+        since = performance.now() - this.last;
+      }
+      this.last = performance.now();
       this.requests++;
       try {
         const res = await fetch(url, {
