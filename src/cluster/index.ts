@@ -15,7 +15,15 @@ import {
   type KMeansOptions,
   type Points,
 } from "./kmeans.js";
-import { classTfidf, clusterColumnSums, largestFirst, topTerms, type LabelTerm } from "./labels.js";
+import {
+  classWeights,
+  clusterRows,
+  clusterTerms,
+  labelTerms,
+  type ClusterTerms,
+  type ClusterTermsJob,
+  type LabelTerm,
+} from "./labels.js";
 import { normalizeRows } from "./linalg.js";
 import { lsa, projectionColOf, type Projection } from "./lsa.js";
 import { ari, nmi, silhouette } from "./quality.js";
@@ -68,6 +76,9 @@ export const CLUSTER_DEFAULTS: ClusterOptions = {
 };
 
 export const OTHER = "other";
+
+/** Columns kept in each term-space centroid (for assigning new papers without the SVD). */
+const TERM_CENTROID_COLUMNS = 500;
 
 export interface Representative {
   id: string;
@@ -417,13 +428,28 @@ async function clusterWith(
       .map((s) => display.get(s) ?? s)
       .join(" ");
   const taken = new Set<string>([OTHER, ...guidedKept.map((g) => g.spec.name)]);
-  const labelsOf: LabelTerm[][] = [];
-  classTfidf({ ...fitted.matrix, data: fitted.counts }, theme, k, (c, weights) => {
-    labelsOf[c] = topTerms(weights, fitted.model.vocabulary, show, o.labelTerms).map((l) => ({
-      term: l.term,
-      weight: round(l.weight, 6),
-    }));
-  });
+  // class TF-IDF label candidates and term-space centroids (for assigning new papers without
+  // the SVD), cluster by cluster over the threads
+  const counts = { ...fitted.matrix, data: fitted.counts };
+  const job: ClusterTermsJob = {
+    counts,
+    values: fitted.matrix.data,
+    rows: clusterRows(theme, k),
+    ...classWeights(counts, theme, k),
+    // the top few hundred: a unigram inside a chosen bigram is skipped, so labels need spares
+    spare: Math.max(200, o.labelTerms * 20),
+    top: TERM_CENTROID_COLUMNS,
+  };
+  const terms = await kernels.clusterTerms(job);
+  const labelsOf = terms.map((t, c) =>
+    labelTerms(
+      t,
+      fitted.model.vocabulary,
+      show,
+      o.labelTerms,
+      () => clusterTerms({ ...job, spare: Infinity }, [c])[0] as ClusterTerms,
+    ).map((l) => ({ term: l.term, weight: round(l.weight, 6) })),
+  );
   const themes: Theme[] = [];
   const membersOf = Array.from({ length: k }, (): number[] => []);
   theme.forEach((c, i) => {
@@ -485,8 +511,11 @@ async function clusterWith(
     }
   }
 
-  // term-space centroids for assigning new papers without the SVD
-  const termCentroids = termSpaceCentroids(fitted.matrix, theme, k, 500);
+  const termCentroids = terms.map((t) =>
+    Object.fromEntries(
+      Array.from(t.centroidCols, (col, i) => [col, round(t.centroidMeans[i] as number, 6)]),
+    ),
+  );
   timer.mark("labels, quality");
   const otherSize = theme.filter((t) => t < 0).length;
   return {
@@ -517,22 +546,6 @@ async function clusterWith(
         : null,
     warnings,
   };
-}
-
-function termSpaceCentroids(
-  m: Csr,
-  labels: Int32Array,
-  k: number,
-  top: number,
-): Record<number, number>[] {
-  const out: Record<number, number>[] = [];
-  clusterColumnSums(m, labels, k, (_, sum, size) => {
-    const kept = largestFirst(sum, top)
-      .slice(0, top)
-      .sort((a, b) => a - b);
-    out.push(Object.fromEntries(kept.map((col) => [col, round((sum[col] as number) / size, 6)])));
-  });
-  return out;
 }
 
 /** Rounds for stable, diffable outputs (never NaN: non-finite values become 0). */

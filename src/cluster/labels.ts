@@ -14,58 +14,40 @@ export interface LabelTerm {
 /** Rows of raw counts: a matrix's structure with its own values (not copied to floats). */
 export type CountRows = Omit<Csr, "data"> & { data: ArrayLike<number> };
 
-/**
- * Calls `each` with every cluster's column sums over its rows (labels < 0 are left out) and
- * its row count, in one buffer that is reused (read it before returning): the rows are
- * grouped by cluster first (a counting sort), so the matrix is read once per cluster's rows
- * and k × vocabulary is never held at once (at 1M papers the vocabulary has millions of
- * columns).
- */
-export function clusterColumnSums(
-  m: CountRows,
-  labels: Int32Array,
-  k: number,
-  each: (cluster: number, sums: Float64Array, rows: number) => void,
-): void {
+/** Rows grouped by cluster (a counting sort): cluster c's rows are `order[start[c]..start[c + 1])`. */
+export interface ClusterRows {
+  order: Int32Array;
+  start: Int32Array;
+}
+
+/** Groups the rows by label (labels < 0 are left out), each cluster's rows in ascending order. */
+export function clusterRows(labels: Int32Array, k: number): ClusterRows {
   const start = new Int32Array(k + 1);
-  for (let r = 0; r < m.nRows; r++) {
+  for (let r = 0; r < labels.length; r++) {
     const c = labels[r] as number;
     if (c >= 0) start[c + 1] = (start[c + 1] as number) + 1;
   }
   for (let c = 0; c < k; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const order = new Int32Array(start[k] as number);
   const next = start.slice(0, k);
-  for (let r = 0; r < m.nRows; r++) {
+  for (let r = 0; r < labels.length; r++) {
     const c = labels[r] as number;
     if (c < 0) continue;
     order[next[c] as number] = r;
     next[c] = (next[c] as number) + 1;
   }
-  const sums = new Float64Array(m.nCols);
-  for (let c = 0; c < k; c++) {
-    sums.fill(0);
-    for (let x = start[c] as number; x < (start[c + 1] as number); x++) {
-      const r = order[x] as number;
-      for (let p = m.indptr[r] as number; p < (m.indptr[r + 1] as number); p++) {
-        const col = m.indices[p] as number;
-        sums[col] = (sums[col] as number) + (m.data[p] as number);
-      }
-    }
-    each(c, sums, (start[c + 1] as number) - (start[c] as number));
-  }
+  return { order, start };
 }
 
 /**
- * `counts`: raw n-gram counts (rows = papers); labels < 0 are left out. Calls `each` with
- * every cluster's weights in turn, in one reused buffer (see clusterColumnSums).
+ * The parts of class TF-IDF shared by all clusters: each term's log(1 + A / f_t), and each
+ * cluster's size in words (from raw counts; labels < 0 are left out).
  */
-export function classTfidf(
+export function classWeights(
   counts: CountRows,
   labels: Int32Array,
   k: number,
-  each: (cluster: number, weights: Float64Array) => void,
-): void {
-  // each term's frequency over all clusters, and each cluster's size in words
+): { idf: Float64Array; words: Float64Array } {
   const ft = new Float64Array(counts.nCols);
   const words = new Float64Array(k);
   for (let r = 0; r < counts.nRows; r++) {
@@ -87,43 +69,112 @@ export function classTfidf(
     total += words[c] as number;
   }
   const avg = total / (nonEmpty || 1);
-  clusterColumnSums(counts, labels, k, (c, w) => {
-    const size = words[c] as number;
-    if (size > 0) {
-      for (let j = 0; j < w.length; j++) {
-        const v = w[j] as number;
-        if (v > 0) w[j] = (v / size) * Math.log(1 + avg / (ft[j] as number));
+  // in place: ft becomes the idf part (a term no clustered row holds is never weighed)
+  for (let j = 0; j < ft.length; j++) ft[j] = Math.log(1 + avg / (ft[j] as number));
+  return { idf: ft, words };
+}
+
+/** Everything the cluster terms of all clusters are computed from. */
+export interface ClusterTermsJob {
+  /** raw counts (rows = papers) */
+  counts: Omit<Csr, "data"> & { data: Uint16Array };
+  /** the matrix's TF-IDF values, on the same structure as the counts */
+  values: Float32Array;
+  rows: ClusterRows;
+  idf: Float64Array;
+  words: Float64Array;
+  /** label candidates to keep per cluster (at least; ties at the cut are kept too) */
+  spare: number;
+  /** columns kept per term-space centroid */
+  top: number;
+}
+
+/** One cluster's label candidates and term-space centroid. */
+export interface ClusterTerms {
+  /** columns with a positive class TF-IDF weight, largest first (ties: lower column) */
+  candidates: Int32Array;
+  /** the candidates' weights */
+  weights: Float64Array;
+  /** columns with a positive weight: more than the candidates when some were cut */
+  positive: number;
+  /** the centroid's `top` largest columns, ascending, and their means over the cluster */
+  centroidCols: Int32Array;
+  centroidMeans: Float64Array;
+}
+
+/**
+ * For each of `clusters`: its class TF-IDF label candidates and its term-space centroid, from
+ * one pass over its rows into two vocabulary-wide buffers (reused from cluster to cluster, so
+ * k × vocabulary is never held: at 1M papers the vocabulary has millions of columns). Every
+ * cluster's result is the same whichever clusters share the call, so calls can be spread over
+ * threads.
+ */
+export function clusterTerms(job: ClusterTermsJob, clusters: readonly number[]): ClusterTerms[] {
+  const { counts, values, idf, words } = job;
+  const { order, start } = job.rows;
+  const { indptr, indices, data } = counts;
+  const weights = new Float64Array(counts.nCols);
+  const sums = new Float64Array(counts.nCols);
+  return clusters.map((c, i) => {
+    if (i > 0) {
+      weights.fill(0);
+      sums.fill(0);
+    }
+    const from = start[c] as number;
+    const to = start[c + 1] as number;
+    for (let x = from; x < to; x++) {
+      const r = order[x] as number;
+      for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
+        const col = indices[p] as number;
+        weights[col] = (weights[col] as number) + (data[p] as number);
+        sums[col] = (sums[col] as number) + (values[p] as number);
       }
     }
-    each(c, w);
+    const size = words[c] as number;
+    if (size > 0) {
+      for (let j = 0; j < weights.length; j++) {
+        const v = weights[j] as number;
+        if (v > 0) weights[j] = (v / size) * (idf[j] as number);
+      }
+    }
+    const candidates = largestFirst(weights, job.spare);
+    let positive = 0;
+    for (let j = 0; j < weights.length; j++) if ((weights[j] as number) > 0) positive++;
+    const centroidCols = Int32Array.from(largestFirst(sums, job.top).slice(0, job.top)).sort();
+    const n = to - from;
+    return {
+      candidates: Int32Array.from(candidates),
+      weights: Float64Array.from(candidates, (j) => weights[j] as number),
+      positive,
+      centroidCols,
+      centroidMeans: Float64Array.from(centroidCols, (j) => (sums[j] as number) / n),
+    };
   });
 }
 
-/** Top `n` terms by weight (ties: vocabulary order); a unigram already inside a chosen bigram is skipped. */
-export function topTerms(
-  weights: Float64Array,
+/**
+ * A cluster's `n` label terms from its candidates; `all` gives every positive column when the
+ * candidates run out (a unigram already inside a chosen bigram is skipped).
+ */
+export function labelTerms(
+  t: ClusterTerms,
   vocabulary: readonly string[],
   display: (entry: string) => string,
   n: number,
+  all: () => ClusterTerms,
 ): LabelTerm[] {
-  // candidates: the top few hundred (skipped unigrams need spares); all positive weights
-  // only when those run out
-  const spare = Math.max(200, n * 20);
-  const top = largestFirst(weights, spare);
-  const chosen = chooseTerms(top, weights, vocabulary, display, n);
-  if (chosen.length >= n) return chosen;
-  const all = largestFirst(weights, Infinity);
-  return all.length > top.length ? chooseTerms(all, weights, vocabulary, display, n) : chosen;
+  const chosen = chooseTerms(t, vocabulary, display, n);
+  if (chosen.length >= n || t.positive <= t.candidates.length) return chosen;
+  return chooseTerms(all(), vocabulary, display, n);
 }
 
 /**
  * Indices of the positive values, largest first (ties: lower index): at least the `count`
- * largest, and every value tied with the last of them. A threshold from a numeric typed-array
- * sort first, so only the candidates go through the comparator sort.
+ * largest, and every value tied with the last of them. The threshold (the count-th largest)
+ * comes from a min-heap of the `count` largest, so only the candidates are sorted.
  */
 export function largestFirst(values: Float64Array, count: number): number[] {
-  const positive = values.filter((v) => v > 0).sort();
-  const threshold = positive.length > count ? (positive[positive.length - count] as number) : 0;
+  const threshold = count >= values.length ? 0 : kthLargestPositive(values, count);
   const out: number[] = [];
   for (let j = 0; j < values.length; j++) {
     const v = values[j] as number;
@@ -132,22 +183,52 @@ export function largestFirst(values: Float64Array, count: number): number[] {
   return out.sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
 }
 
+/** The count-th largest positive value, or 0 when there are at most `count` (count ≥ 1). */
+function kthLargestPositive(values: Float64Array, count: number): number {
+  const heap = new Float64Array(count);
+  let size = 0;
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j] as number;
+    if (!(v > 0)) continue;
+    if (size < count) {
+      let i = size++;
+      while (i > 0) {
+        const up = (i - 1) >> 1;
+        if ((heap[up] as number) <= v) break;
+        heap[i] = heap[up] as number;
+        i = up;
+      }
+      heap[i] = v;
+    } else if (v > (heap[0] as number)) {
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= size) break;
+        if (child + 1 < size && (heap[child + 1] as number) < (heap[child] as number)) child++;
+        if ((heap[child] as number) >= v) break;
+        heap[i] = heap[child] as number;
+        i = child;
+      }
+      heap[i] = v;
+    }
+  }
+  return size < count ? 0 : (heap[0] as number);
+}
+
 function chooseTerms(
-  order: number[],
-  weights: Float64Array,
+  t: ClusterTerms,
   vocabulary: readonly string[],
   display: (entry: string) => string,
   n: number,
 ): LabelTerm[] {
   const out: LabelTerm[] = [];
   const chosen: string[] = [];
-  for (const j of order) {
-    if (out.length >= n) break;
-    const entry = vocabulary[j] as string;
+  for (let i = 0; i < t.candidates.length && out.length < n; i++) {
+    const entry = vocabulary[t.candidates[i] as number] as string;
     const parts = entry.split(" ");
     if (parts.length === 1 && chosen.some((c) => c.split(" ").includes(entry))) continue;
     chosen.push(entry);
-    out.push({ term: display(entry), weight: weights[j] as number });
+    out.push({ term: display(entry), weight: t.weights[i] as number });
   }
   return out;
 }

@@ -3,6 +3,7 @@
 import { parentPort } from "node:worker_threads";
 import { gramBlocks, matmulRows } from "../cluster/linalg.js";
 import { lloydRestarts } from "../cluster/kmeans.js";
+import { clusterTerms } from "../cluster/labels.js";
 import { csrTimesDenseRows } from "../vectorize/sparse.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- task fields are checked by op; any
@@ -23,6 +24,23 @@ parentPort?.on("message", (t: any) => {
     parentPort?.postMessage({});
   } else if (t.op === "gram") {
     parentPort?.postMessage({ gram: gramBlocks(t.a, t.n, t.k, t.from, t.to) });
+  } else if (t.op === "clusterTerms") {
+    const job = {
+      counts: {
+        nRows: t.nRows,
+        nCols: t.nCols,
+        indptr: t.indptr,
+        indices: t.indices,
+        data: t.data,
+      },
+      values: t.values,
+      rows: { order: t.order, start: t.start },
+      idf: t.idf,
+      words: t.words,
+      spare: t.spare,
+      top: t.top,
+    };
+    parentPort?.postMessage({ terms: clusterTerms(job, t.clusters) });
   } else if (t.op === "lloydRestarts") {
     const p = { data: t.data, n: t.n, d: t.d };
     parentPort?.postMessage({

@@ -10,6 +10,7 @@ import {
   sumGramBlocks,
 } from "../cluster/linalg.js";
 import { lloydRestarts, type Points, type RestartRun } from "../cluster/kmeans.js";
+import { clusterTerms, type ClusterTerms, type ClusterTermsJob } from "../cluster/labels.js";
 import { csrTimesDense, csrTimesDenseRows, type Csr } from "../vectorize/sparse.js";
 
 /**
@@ -34,6 +35,8 @@ export interface Kernels {
     maxIterations: number,
     tolerance: number,
   ): Promise<RestartRun[]>;
+  /** every cluster's label candidates and term-space centroid (index = cluster) */
+  clusterTerms(job: ClusterTermsJob): Promise<ClusterTerms[]>;
   close(): void;
 }
 
@@ -44,12 +47,19 @@ export const serialKernels: Kernels = {
   gram: (a, n, k) => Promise.resolve(gram(a, n, k)),
   lloydRestarts: (p, inits, k, maxIterations, tolerance) =>
     Promise.resolve(lloydRestarts(p, inits, k, maxIterations, tolerance)),
+  clusterTerms: (job) =>
+    Promise.resolve(
+      clusterTerms(
+        job,
+        Array.from({ length: job.rows.start.length - 1 }, (_, c) => c),
+      ),
+    ),
   close: () => undefined,
 };
 
 const workerUrl = new URL("./kernel-worker.js", import.meta.url);
 
-function shared<T extends Int32Array | Float32Array | Float64Array>(a: T): T {
+function shared<T extends Int32Array | Uint16Array | Float32Array | Float64Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const Ctor = a.constructor as new (b: SharedArrayBuffer) => T;
   const s = new Ctor(new SharedArrayBuffer(a.byteLength));
@@ -76,7 +86,7 @@ function split(n: number, parts: number, work: (r: number) => number): number[] 
 }
 
 export interface KernelTask {
-  op: "csrTimesDense" | "matmul" | "gram" | "lloydRestarts";
+  op: "csrTimesDense" | "matmul" | "gram" | "lloydRestarts" | "clusterTerms";
   [key: string]: unknown;
 }
 
@@ -84,6 +94,7 @@ export interface KernelTask {
 export interface WorkerReply {
   gram?: Float64Array[];
   runs?: RestartRun[];
+  terms?: ClusterTerms[];
 }
 
 class PoolKernels implements Kernels {
@@ -229,6 +240,59 @@ class PoolKernels implements Kernels {
     (await Promise.all(pending)).forEach((reply, w) => {
       const ids = share(w + 1);
       (reply.runs ?? []).forEach((r, j) => (out[ids[j] as number] = r));
+    });
+    return out;
+  }
+
+  async clusterTerms(job: ClusterTermsJob): Promise<ClusterTerms[]> {
+    const { counts, rows } = job;
+    const k = rows.start.length - 1;
+    // clusters go to threads by their entries, largest first to the least loaded (ties: the
+    // lower cluster, the lower thread); each cluster's result does not depend on its thread
+    const entries = (c: number): number => {
+      let e = 0;
+      for (let x = rows.start[c] as number; x < (rows.start[c + 1] as number); x++) {
+        const r = rows.order[x] as number;
+        e += (counts.indptr[r + 1] as number) - (counts.indptr[r] as number);
+      }
+      return e;
+    };
+    const size = Array.from({ length: k }, (_, c) => entries(c));
+    const threads = this.workers.length + 1;
+    const load = new Array<number>(threads).fill(0);
+    const share = Array.from({ length: threads }, (): number[] => []);
+    const bySize = size
+      .map((_, c) => c)
+      .sort((a, b) => (size[b] as number) - (size[a] as number) || a - b);
+    for (const c of bySize) {
+      let t = 0;
+      for (let u = 1; u < threads; u++) if ((load[u] as number) < (load[t] as number)) t = u;
+      (share[t] as number[]).push(c);
+      load[t] = (load[t] as number) + (size[c] as number) + 1;
+    }
+    const task = {
+      nRows: counts.nRows,
+      nCols: counts.nCols,
+      indptr: shared(counts.indptr),
+      indices: shared(counts.indices),
+      data: shared(counts.data),
+      values: shared(job.values),
+      order: shared(rows.order),
+      start: shared(rows.start),
+      idf: shared(job.idf),
+      words: job.words,
+      spare: job.spare,
+      top: job.top,
+    };
+    const pending = this.workers.map((wk, w) =>
+      this.run(wk, { op: "clusterTerms", ...task, clusters: share[w + 1] }),
+    );
+    const out = new Array<ClusterTerms>(k);
+    const mine = share[0] as number[];
+    clusterTerms(job, mine).forEach((t, j) => (out[mine[j] as number] = t));
+    (await Promise.all(pending)).forEach((reply, w) => {
+      const ids = share[w + 1] as number[];
+      (reply.terms ?? []).forEach((t, j) => (out[ids[j] as number] = t));
     });
     return out;
   }
