@@ -342,21 +342,17 @@ export function fitVocabulary(
   }
   // vocabulary order: the n-grams' texts sorted by UTF-16 code units (the default string
   // sort, run natively on an array of strings rather than through a comparator)
+  // texts built for a string sort are kept for the vocabulary (the sort by term ranks needs
+  // none, and then each is built once, straight from its terms)
   const textOf = new Map<number, string>();
-  const str = (id: number): string => {
-    let v = textOf.get(id);
-    if (v === undefined) {
-      v = table.text(id, terms);
-      textOf.set(id, v);
-    }
-    return v;
-  };
+  const str = (id: number): string => textOf.get(id) ?? textOfId(table, terms, id);
   const sortByText = (ids: number[]): number[] => {
     const byRank = sortByTermRanks(ids, table, terms);
     if (byRank) return byRank;
     const idOf = new Map<string, number>();
     const texts = ids.map((id) => {
       const t = str(id);
+      textOf.set(id, t);
       idOf.set(t, id);
       return t;
     });
@@ -391,6 +387,17 @@ export function fitVocabulary(
   const colOf = new Int32Array(nIds).fill(-1);
   kept.forEach((id, col) => (colOf[id] = col));
   return { model, colOf };
+}
+
+/** An n-gram id's text (unigrams and bigrams without the general path's arrays). */
+function textOfId(table: NgramTable, terms: readonly string[], id: number): string {
+  const nTerms = table.nTerms;
+  if (id < nTerms) return terms[id] as string;
+  const o = (id - nTerms) * STRIDE;
+  const prefix = table.entries[o] as number;
+  if (prefix < nTerms)
+    return `${terms[prefix] as string} ${terms[table.entries[o + 1] as number] as string}`;
+  return table.text(id, terms);
 }
 
 /**
