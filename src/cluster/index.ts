@@ -528,7 +528,7 @@ async function clusterWith(
     rawLabels,
     quality,
     reduce: { method: o.reduce, dims, explained: explained === null ? null : round(explained, 6) },
-    inertia: round(assign(points, run.centroids, k).inertia, 6),
+    inertia: round(run.inertia, 6),
     termCentroids,
     placement: {
       projection,

@@ -127,14 +127,214 @@ function lloyd(rows: number[][], init: Float64Array, k: number, d: number, o: KM
 }
 
 /**
- * Lloyd's k-means on typed arrays with Elkan's bounds (Elkan 2003, "Using the triangle
- * inequality to accelerate k-means"): each point keeps an upper bound on the distance to its
- * centroid and a lower bound on the distance to every centroid; a distance is computed only
- * when the bounds and the centroid-to-centroid distances cannot rule the centroid out. The
- * result is Lloyd's, with a fraction of the distance computations (n × k bounds: fine for
- * the k of themes). Stops when no label changes or no centroid moves more than `tolerance`
- * (squared distance, as ml-kmeans measures it). Empty clusters keep their centroid.
+ * Points per block. Centroid sums and inertia are summed block by block, and the blocks'
+ * sums are added in block order, so results do not depend on how blocks are spread over
+ * threads.
  */
+export const LLOYD_BLOCK = 4096;
+
+/** How many blocks `n` points make. */
+export function blockCount(n: number): number {
+  return Math.ceil(n / LLOYD_BLOCK);
+}
+
+/** What every step of bounded Lloyd reads and writes (on shared memory when threaded). */
+export interface LloydState {
+  data: Float64Array;
+  n: number;
+  d: number;
+  k: number;
+  labels: Int32Array;
+  /** per point: an upper bound on the distance to its centroid */
+  upper: Float64Array;
+  /** per point and centroid: a lower bound on the distance (n × k) */
+  lower: Float64Array;
+  /** centroids (k × d), how far each moved in the last update, their distances (k × k) */
+  c: Float64Array;
+  moved: Float64Array;
+  cc: Float64Array;
+  /** half the distance from each centroid to its nearest other centroid */
+  half: Float64Array;
+  /** per block: the sums (k × d) and counts (k) of its points by label */
+  blockSums: Float64Array;
+  blockSizes: Int32Array;
+}
+
+/** Bounded Lloyd's state from a start; `shared` puts it in SharedArrayBuffers. */
+export function lloydState(p: Points, init: Float64Array, k: number, shared = false): LloydState {
+  const { n, d } = p;
+  const f64 = (m: number): Float64Array =>
+    shared ? new Float64Array(new SharedArrayBuffer(m * 8)) : new Float64Array(m);
+  const i32 = (m: number): Int32Array =>
+    shared ? new Int32Array(new SharedArrayBuffer(m * 4)) : new Int32Array(m);
+  const c = f64(k * d);
+  c.set(init);
+  const blocks = blockCount(n);
+  return {
+    data: p.data,
+    n,
+    d,
+    k,
+    labels: i32(n),
+    upper: f64(n),
+    lower: f64(n * k),
+    c,
+    moved: f64(k),
+    cc: f64(k * k),
+    half: f64(k),
+    blockSums: f64(blocks * k * d),
+    blockSizes: i32(blocks * k),
+  };
+}
+
+/**
+ * One step of bounded Lloyd on the points of blocks [fromBlock, toBlock): on the first step
+ * every point's nearest centroid by all distances; after that the bounds move with the
+ * centroids and a distance is computed only when the bounds cannot rule a centroid out
+ * (Elkan). Then each block's sums by the new labels. Returns how many labels changed.
+ */
+export function lloydStep(
+  s: LloydState,
+  first: boolean,
+  fromBlock: number,
+  toBlock: number,
+): number {
+  const { data, n, d, k, labels, upper, lower, c, moved, cc, half, blockSums, blockSizes } = s;
+  let changed = 0;
+  for (let b = fromBlock; b < toBlock; b++) {
+    const sumsAt = b * k * d;
+    blockSums.fill(0, sumsAt, sumsAt + k * d);
+    blockSizes.fill(0, b * k, (b + 1) * k);
+    for (let i = b * LLOYD_BLOCK; i < Math.min(n, (b + 1) * LLOYD_BLOCK); i++) {
+      const o = i * k;
+      let a = 0;
+      if (first) {
+        let bd = Infinity;
+        for (let j = 0; j < k; j++) {
+          const dist = Math.sqrt(sqDist(data, i * d, c, j * d, d));
+          lower[o + j] = dist;
+          if (dist < bd) {
+            bd = dist;
+            a = j;
+          }
+        }
+        labels[i] = a;
+        upper[i] = bd;
+      } else {
+        a = labels[i] as number;
+        upper[i] = (upper[i] as number) + (moved[a] as number);
+        for (let j = 0; j < k; j++) {
+          const v = (lower[o + j] as number) - (moved[j] as number);
+          lower[o + j] = v > 0 ? v : 0;
+        }
+        if ((upper[i] as number) > (half[a] as number)) {
+          let stale = true;
+          for (let j = 0; j < k; j++) {
+            if (j === a) continue;
+            const u = upper[i] as number;
+            if (u <= (lower[o + j] as number) || u <= 0.5 * (cc[a * k + j] as number)) continue;
+            if (stale) {
+              const da = Math.sqrt(sqDist(data, i * d, c, a * d, d));
+              upper[i] = da;
+              lower[o + a] = da;
+              stale = false;
+              if (da <= (lower[o + j] as number) || da <= 0.5 * (cc[a * k + j] as number)) continue;
+            }
+            const dj = Math.sqrt(sqDist(data, i * d, c, j * d, d));
+            lower[o + j] = dj;
+            if (dj < (upper[i] as number)) {
+              a = j;
+              upper[i] = dj;
+            }
+          }
+          if (a !== labels[i]) {
+            labels[i] = a;
+            changed++;
+          }
+        }
+      }
+      blockSizes[b * k + a] = (blockSizes[b * k + a] as number) + 1;
+      const so = sumsAt + a * d;
+      const po = i * d;
+      for (let j = 0; j < d; j++)
+        blockSums[so + j] = (blockSums[so + j] as number) + (data[po + j] as number);
+    }
+  }
+  return changed;
+}
+
+/** New centroids from the blocks' sums (added in block order); true when none moved more than `tolerance`. */
+function updateCentroids(s: LloydState, tolerance: number): boolean {
+  const { d, k, c, moved, blockSums, blockSizes } = s;
+  const sums = new Float64Array(k * d);
+  const sizes = new Float64Array(k);
+  for (let b = 0; b < blockCount(s.n); b++) {
+    for (let x = 0; x < k * d; x++)
+      sums[x] = (sums[x] as number) + (blockSums[b * k * d + x] as number);
+    for (let l = 0; l < k; l++) sizes[l] = (sizes[l] as number) + (blockSizes[b * k + l] as number);
+  }
+  let converged = true;
+  for (let l = 0; l < k; l++) {
+    const size = sizes[l] as number;
+    let m = 0;
+    if (size > 0) {
+      let sq = 0;
+      for (let j = 0; j < d; j++) {
+        const v = (sums[l * d + j] as number) / size;
+        const t = v - (c[l * d + j] as number);
+        sq += t * t;
+        c[l * d + j] = v;
+      }
+      if (sq > tolerance) converged = false;
+      m = Math.sqrt(sq);
+    }
+    moved[l] = m;
+  }
+  return converged;
+}
+
+/** The centroids' distances to one another, and half of each one's nearest. */
+function centroidDistances(s: LloydState): void {
+  const { d, k, c, cc, half } = s;
+  for (let a = 0; a < k; a++) {
+    let m = Infinity;
+    for (let b = 0; b < k; b++) {
+      if (b === a) continue;
+      const dist = Math.sqrt(sqDist(c, a * d, c, b * d, d));
+      cc[a * k + b] = dist;
+      if (dist < m) m = dist;
+    }
+    half[a] = m / 2;
+  }
+}
+
+/**
+ * Lloyd's k-means with Elkan's bounds (Elkan 2003, "Using the triangle inequality to
+ * accelerate k-means"), as a loop that asks for its steps: it yields whether a step is the
+ * first, and takes back how many labels the step changed, so the steps can run on one
+ * thread or several. Each point keeps an upper bound on the distance to its centroid and a
+ * lower bound on the distance to every centroid. The result is Lloyd's, with a fraction of
+ * the distance computations (n × k bounds: fine for the k of themes). Stops when no label
+ * changes or no centroid moves more than `tolerance` (squared distance, as ml-kmeans
+ * measures it). Empty clusters keep their centroid. Returns the iterations run.
+ */
+export function* lloydLoop(
+  s: LloydState,
+  maxIterations: number,
+  tolerance: number,
+): Generator<boolean, number, number> {
+  yield true;
+  let it = 0;
+  while (it < maxIterations) {
+    it++;
+    if (updateCentroids(s, tolerance)) break;
+    centroidDistances(s);
+    if ((yield false) === 0) break;
+  }
+  return it;
+}
+
+/** Bounded Lloyd (see lloydLoop) on the calling thread. */
 export function lloydBounded(
   p: Points,
   init: Float64Array,
@@ -142,112 +342,51 @@ export function lloydBounded(
   maxIterations: number,
   tolerance: number,
 ): { labels: Int32Array; centroids: Float64Array; iterations: number } {
-  const { data, n, d } = p;
-  const c = Float64Array.from(init);
-  const labels = new Int32Array(n);
-  const upper = new Float64Array(n);
-  const lower = new Float64Array(n * k);
-  const cc = new Float64Array(k * k);
-  const half = new Float64Array(k);
-  const moved = new Float64Array(k);
-  const sums = new Float64Array(k * d);
-  const sizes = new Int32Array(k);
-  for (let i = 0; i < n; i++) {
-    let b = 0;
-    let bd = Infinity;
-    for (let j = 0; j < k; j++) {
-      const dist = Math.sqrt(sqDist(data, i * d, c, j * d, d));
-      lower[i * k + j] = dist;
-      if (dist < bd) {
-        bd = dist;
-        b = j;
+  const s = lloydState(p, init, k);
+  const loop = lloydLoop(s, maxIterations, tolerance);
+  const blocks = blockCount(p.n);
+  let r = loop.next(0);
+  while (!r.done) r = loop.next(lloydStep(s, r.value, 0, blocks));
+  return { labels: s.labels, centroids: s.c, iterations: r.value };
+}
+
+/**
+ * Nearest centroid of the points of blocks [fromBlock, toBlock) into `labels`, and each
+ * block's total squared distance into `inertia` (one entry per block).
+ */
+export function assignBlocks(
+  p: Points,
+  centroids: Float64Array,
+  k: number,
+  labels: Int32Array,
+  inertia: Float64Array,
+  fromBlock: number,
+  toBlock: number,
+): void {
+  for (let b = fromBlock; b < toBlock; b++) {
+    let sum = 0;
+    for (let i = b * LLOYD_BLOCK; i < Math.min(p.n, (b + 1) * LLOYD_BLOCK); i++) {
+      let best = 0;
+      let bd = Infinity;
+      for (let c = 0; c < k; c++) {
+        const s = sqDist(p.data, i * p.d, centroids, c * p.d, p.d);
+        if (s < bd) {
+          bd = s;
+          best = c;
+        }
       }
+      labels[i] = best;
+      sum += bd;
     }
-    labels[i] = b;
-    upper[i] = bd;
+    inertia[b] = sum;
   }
-  let it = 0;
-  while (it < maxIterations) {
-    it++;
-    // centroids from the current labels
-    sums.fill(0);
-    sizes.fill(0);
-    for (let i = 0; i < n; i++) {
-      const l = labels[i] as number;
-      sizes[l] = (sizes[l] as number) + 1;
-      const so = l * d;
-      const po = i * d;
-      for (let j = 0; j < d; j++)
-        sums[so + j] = (sums[so + j] as number) + (data[po + j] as number);
-    }
-    let converged = true;
-    for (let l = 0; l < k; l++) {
-      const size = sizes[l] as number;
-      let m = 0;
-      if (size > 0) {
-        let sq = 0;
-        for (let j = 0; j < d; j++) {
-          const v = (sums[l * d + j] as number) / size;
-          const t = v - (c[l * d + j] as number);
-          sq += t * t;
-          c[l * d + j] = v;
-        }
-        if (sq > tolerance) converged = false;
-        m = Math.sqrt(sq);
-      }
-      moved[l] = m;
-    }
-    if (converged) break;
-    for (let i = 0; i < n; i++) {
-      upper[i] = (upper[i] as number) + (moved[labels[i] as number] as number);
-      const o = i * k;
-      for (let j = 0; j < k; j++) {
-        const v = (lower[o + j] as number) - (moved[j] as number);
-        lower[o + j] = v > 0 ? v : 0;
-      }
-    }
-    for (let a = 0; a < k; a++) {
-      let m = Infinity;
-      for (let b = 0; b < k; b++) {
-        if (b === a) continue;
-        const dist = Math.sqrt(sqDist(c, a * d, c, b * d, d));
-        cc[a * k + b] = dist;
-        if (dist < m) m = dist;
-      }
-      half[a] = m / 2;
-    }
-    let changed = 0;
-    for (let i = 0; i < n; i++) {
-      let a = labels[i] as number;
-      if ((upper[i] as number) <= (half[a] as number)) continue;
-      let stale = true;
-      const o = i * k;
-      for (let j = 0; j < k; j++) {
-        if (j === a) continue;
-        const u = upper[i] as number;
-        if (u <= (lower[o + j] as number) || u <= 0.5 * (cc[a * k + j] as number)) continue;
-        if (stale) {
-          const da = Math.sqrt(sqDist(data, i * d, c, a * d, d));
-          upper[i] = da;
-          lower[o + a] = da;
-          stale = false;
-          if (da <= (lower[o + j] as number) || da <= 0.5 * (cc[a * k + j] as number)) continue;
-        }
-        const dj = Math.sqrt(sqDist(data, i * d, c, j * d, d));
-        lower[o + j] = dj;
-        if (dj < (upper[i] as number)) {
-          a = j;
-          upper[i] = dj;
-        }
-      }
-      if (a !== labels[i]) {
-        labels[i] = a;
-        changed++;
-      }
-    }
-    if (changed === 0) break;
-  }
-  return { labels, centroids: c, iterations: it };
+}
+
+/** The total of blocks' inertia, added in block order. */
+export function totalInertia(inertia: Float64Array): number {
+  let total = 0;
+  for (let b = 0; b < inertia.length; b++) total += inertia[b] as number;
+  return total;
 }
 
 /** Nearest centroid of every point, and the total squared distance. */
@@ -257,21 +396,9 @@ export function assign(
   k: number,
 ): { labels: Int32Array; inertia: number } {
   const labels = new Int32Array(p.n);
-  let inertia = 0;
-  for (let i = 0; i < p.n; i++) {
-    let best = 0;
-    let bd = Infinity;
-    for (let c = 0; c < k; c++) {
-      const s = sqDist(p.data, i * p.d, centroids, c * p.d, p.d);
-      if (s < bd) {
-        bd = s;
-        best = c;
-      }
-    }
-    labels[i] = best;
-    inertia += bd;
-  }
-  return { labels, inertia };
+  const inertia = new Float64Array(blockCount(p.n));
+  assignBlocks(p, centroids, k, labels, inertia, 0, inertia.length);
+  return { labels, inertia: totalInertia(inertia) };
 }
 
 /** One restart's outcome on the sample. */
@@ -349,8 +476,8 @@ export async function kmeans(
     if (r.inertia < (runs[chosen] as RestartRun).inertia) chosen = i;
   });
   const start = (runs[chosen] as RestartRun).centroids;
-  const full = lloydBounded(p, start, k, o.maxIterations, o.tolerance);
-  const { labels, inertia } = assign(p, full.centroids, k);
+  const full = await kernels.lloyd(p, start, k, o.maxIterations, o.tolerance);
+  const { labels, inertia } = await kernels.assign(p, full.centroids, k);
   return {
     labels,
     centroids: full.centroids,

@@ -2,7 +2,7 @@
 // shared memory, and answers "done" (or, for Gram blocks, the block sums).
 import { parentPort } from "node:worker_threads";
 import { gramBlocks, matmulRows } from "../cluster/linalg.js";
-import { lloydRestarts } from "../cluster/kmeans.js";
+import { assignBlocks, lloydRestarts, lloydStep } from "../cluster/kmeans.js";
 import { clusterTerms } from "../cluster/labels.js";
 import { csrTimesDenseRows } from "../vectorize/sparse.js";
 
@@ -24,6 +24,12 @@ parentPort?.on("message", (t: any) => {
     parentPort?.postMessage({});
   } else if (t.op === "gram") {
     parentPort?.postMessage({ gram: gramBlocks(t.a, t.n, t.k, t.from, t.to) });
+  } else if (t.op === "lloydStep") {
+    parentPort?.postMessage({ changed: lloydStep(t.state, t.first, t.from, t.to) });
+  } else if (t.op === "assign") {
+    const p = { data: t.data, n: t.n, d: t.d };
+    assignBlocks(p, t.c, t.k, t.labels, t.inertia, t.from, t.to);
+    parentPort?.postMessage({});
   } else if (t.op === "clusterTerms") {
     const job = {
       counts: {

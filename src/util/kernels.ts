@@ -9,7 +9,19 @@ import {
   matmulRows,
   sumGramBlocks,
 } from "../cluster/linalg.js";
-import { lloydRestarts, type Points, type RestartRun } from "../cluster/kmeans.js";
+import {
+  assign,
+  assignBlocks,
+  blockCount,
+  lloydBounded,
+  lloydLoop,
+  lloydRestarts,
+  lloydState,
+  lloydStep,
+  totalInertia,
+  type Points,
+  type RestartRun,
+} from "../cluster/kmeans.js";
 import { clusterTerms, type ClusterTerms, type ClusterTermsJob } from "../cluster/labels.js";
 import { csrTimesDense, csrTimesDenseRows, type Csr } from "../vectorize/sparse.js";
 
@@ -35,6 +47,20 @@ export interface Kernels {
     maxIterations: number,
     tolerance: number,
   ): Promise<RestartRun[]>;
+  /** bounded Lloyd on all points from one start */
+  lloyd(
+    p: Points,
+    init: Float64Array,
+    k: number,
+    maxIterations: number,
+    tolerance: number,
+  ): Promise<{ labels: Int32Array; centroids: Float64Array; iterations: number }>;
+  /** nearest centroid of every point, and the total squared distance */
+  assign(
+    p: Points,
+    centroids: Float64Array,
+    k: number,
+  ): Promise<{ labels: Int32Array; inertia: number }>;
   /** every cluster's label candidates and term-space centroid (index = cluster) */
   clusterTerms(job: ClusterTermsJob): Promise<ClusterTerms[]>;
   close(): void;
@@ -47,6 +73,9 @@ export const serialKernels: Kernels = {
   gram: (a, n, k) => Promise.resolve(gram(a, n, k)),
   lloydRestarts: (p, inits, k, maxIterations, tolerance) =>
     Promise.resolve(lloydRestarts(p, inits, k, maxIterations, tolerance)),
+  lloyd: (p, init, k, maxIterations, tolerance) =>
+    Promise.resolve(lloydBounded(p, init, k, maxIterations, tolerance)),
+  assign: (p, centroids, k) => Promise.resolve(assign(p, centroids, k)),
   clusterTerms: (job) =>
     Promise.resolve(
       clusterTerms(
@@ -86,7 +115,8 @@ function split(n: number, parts: number, work: (r: number) => number): number[] 
 }
 
 export interface KernelTask {
-  op: "csrTimesDense" | "matmul" | "gram" | "lloydRestarts" | "clusterTerms";
+  op:
+    "csrTimesDense" | "matmul" | "gram" | "lloydRestarts" | "lloydStep" | "assign" | "clusterTerms";
   [key: string]: unknown;
 }
 
@@ -95,6 +125,8 @@ export interface WorkerReply {
   gram?: Float64Array[];
   runs?: RestartRun[];
   terms?: ClusterTerms[];
+  /** labels a Lloyd step changed */
+  changed?: number;
 }
 
 class PoolKernels implements Kernels {
@@ -242,6 +274,40 @@ class PoolKernels implements Kernels {
       (reply.runs ?? []).forEach((r, j) => (out[ids[j] as number] = r));
     });
     return out;
+  }
+
+  async lloyd(p: Points, init: Float64Array, k: number, maxIterations: number, tolerance: number) {
+    const s = lloydState({ ...p, data: shared(p.data) }, init, k, true);
+    const cuts = split(blockCount(p.n), this.workers.length + 1, (b) => b);
+    const loop = lloydLoop(s, maxIterations, tolerance);
+    let r = loop.next(0);
+    while (!r.done) {
+      const first = r.value;
+      const { mine, theirs } = await this.byRanges(
+        cuts,
+        (from, to) => ({ op: "lloydStep", state: s, first, from, to }),
+        (from, to) => lloydStep(s, first, from, to),
+      );
+      r = loop.next(theirs.reduce((n, t) => n + (t.changed ?? 0), mine));
+    }
+    return {
+      labels: Int32Array.from(s.labels),
+      centroids: Float64Array.from(s.c),
+      iterations: r.value,
+    };
+  }
+
+  async assign(p: Points, centroids: Float64Array, k: number) {
+    const data = shared(p.data);
+    const c = shared(centroids);
+    const labels = new Int32Array(new SharedArrayBuffer(p.n * 4));
+    const inertia = sharedZeros(blockCount(p.n));
+    await this.byRanges(
+      split(inertia.length, this.workers.length + 1, (b) => b),
+      (from, to) => ({ op: "assign", data, n: p.n, d: p.d, c, k, labels, inertia, from, to }),
+      (from, to) => assignBlocks({ data, n: p.n, d: p.d }, c, k, labels, inertia, from, to),
+    );
+    return { labels: Int32Array.from(labels), inertia: totalInertia(inertia) };
   }
 
   async clusterTerms(job: ClusterTermsJob): Promise<ClusterTerms[]> {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 // the dist build: worker threads run compiled JavaScript (`npm test` builds first)
-import { kmeans } from "../../dist/cluster/kmeans.js";
+import {
+  assign,
+  kmeans,
+  kmeansPlusPlus,
+  LLOYD_BLOCK,
+  lloydBounded,
+} from "../../dist/cluster/kmeans.js";
 import { lsa } from "../../dist/cluster/lsa.js";
 import { openKernels, serialKernels } from "../../dist/util/kernels.js";
 import { createRng } from "../../dist/util/rng.js";
@@ -45,6 +51,32 @@ describe("products on several threads", () => {
       }
     }
   }, 60_000);
+
+  it("give bounded Lloyd and the assignment bit for bit what one thread gives", async () => {
+    const rng = createRng(6);
+    const n = 3 * LLOYD_BLOCK + 100; // four blocks: every thread gets some, unevenly
+    const d = 8;
+    const data = Float64Array.from({ length: n * d }, () => rng.normal());
+    const points = { data, n, d };
+    const init = kmeansPlusPlus(points, 7, createRng(1));
+    const one = lloydBounded(points, init, 7, 100, 0);
+    expect(one.iterations).toBeGreaterThan(3);
+    const nearest = assign(points, one.centroids, 7);
+    for (const threads of [2, 3]) {
+      const kernels = openKernels(threads);
+      try {
+        const many = await kernels.lloyd(points, init, 7, 100, 0);
+        expect(many.iterations).toBe(one.iterations);
+        expect(Buffer.from(many.labels.buffer).equals(Buffer.from(one.labels.buffer))).toBe(true);
+        expect(Array.from(many.centroids)).toEqual(Array.from(one.centroids));
+        const a = await kernels.assign(points, one.centroids, 7);
+        expect(a.inertia).toBe(nearest.inertia);
+        expect(Array.from(a.labels)).toEqual(Array.from(nearest.labels));
+      } finally {
+        kernels.close();
+      }
+    }
+  });
 
   it("give k-means the same restarts, the same choice and the same labels", async () => {
     const rng = createRng(2);
