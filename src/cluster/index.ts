@@ -16,7 +16,6 @@ import {
   type Points,
 } from "./kmeans.js";
 import {
-  classWeights,
   clusterRows,
   clusterTerms,
   labelTerms,
@@ -435,7 +434,7 @@ async function clusterWith(
     counts,
     values: fitted.matrix.data,
     rows: clusterRows(theme, k),
-    ...classWeights(counts, theme, k),
+    ...(await kernels.classWeights(counts, theme, k)),
     // the top few hundred: a unigram inside a chosen bigram is skipped, so labels need spares
     spare: Math.max(200, o.labelTerms * 20),
     top: TERM_CENTROID_COLUMNS,

@@ -40,9 +40,54 @@ export function clusterRows(labels: Int32Array, k: number): ClusterRows {
 }
 
 /**
- * The parts of class TF-IDF shared by all clusters: each term's log(1 + A / f_t), and each
- * cluster's size in words (from raw counts; labels < 0 are left out).
+ * Rows [from, to) added into each term's frequency `ft` and each cluster's size in words
+ * (raw counts; labels < 0 are left out). The sums are of integers, exact in any order, so
+ * row ranges can be summed on several threads and added up.
  */
+export function countColumns(
+  counts: CountRows,
+  labels: Int32Array,
+  ft: Float64Array,
+  words: Float64Array,
+  from: number,
+  to: number,
+): void {
+  const { indptr, indices, data } = counts;
+  for (let r = from; r < to; r++) {
+    const c = labels[r] as number;
+    if (c < 0) continue;
+    let s = 0;
+    for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
+      const v = data[p] as number;
+      const col = indices[p] as number;
+      ft[col] = (ft[col] as number) + v;
+      s += v;
+    }
+    words[c] = (words[c] as number) + s;
+  }
+}
+
+/**
+ * The parts of class TF-IDF shared by all clusters, from every term's frequency over the
+ * clustered rows and every cluster's size in words (see countColumns): each term's
+ * log(1 + A / f_t), computed in place of `ft` (a term no clustered row holds is never weighed).
+ */
+export function classIdf(
+  ft: Float64Array,
+  words: Float64Array,
+): { idf: Float64Array; words: Float64Array } {
+  let nonEmpty = 0;
+  let total = 0;
+  for (let c = 0; c < words.length; c++) {
+    if ((words[c] as number) > 0) nonEmpty++;
+    total += words[c] as number;
+  }
+  const avg = total / (nonEmpty || 1);
+  for (let j = 0; j < ft.length; j++) ft[j] = Math.log(1 + avg / (ft[j] as number));
+  return { idf: ft, words };
+}
+
+/** classIdf of all rows on the calling thread. */
 export function classWeights(
   counts: CountRows,
   labels: Int32Array,
@@ -50,28 +95,8 @@ export function classWeights(
 ): { idf: Float64Array; words: Float64Array } {
   const ft = new Float64Array(counts.nCols);
   const words = new Float64Array(k);
-  for (let r = 0; r < counts.nRows; r++) {
-    const c = labels[r] as number;
-    if (c < 0) continue;
-    let s = 0;
-    for (let p = counts.indptr[r] as number; p < (counts.indptr[r + 1] as number); p++) {
-      const v = counts.data[p] as number;
-      const col = counts.indices[p] as number;
-      ft[col] = (ft[col] as number) + v;
-      s += v;
-    }
-    words[c] = (words[c] as number) + s;
-  }
-  let nonEmpty = 0;
-  let total = 0;
-  for (let c = 0; c < k; c++) {
-    if ((words[c] as number) > 0) nonEmpty++;
-    total += words[c] as number;
-  }
-  const avg = total / (nonEmpty || 1);
-  // in place: ft becomes the idf part (a term no clustered row holds is never weighed)
-  for (let j = 0; j < ft.length; j++) ft[j] = Math.log(1 + avg / (ft[j] as number));
-  return { idf: ft, words };
+  countColumns(counts, labels, ft, words, 0, counts.nRows);
+  return classIdf(ft, words);
 }
 
 /** Everything the cluster terms of all clusters are computed from. */
@@ -113,29 +138,28 @@ export function clusterTerms(job: ClusterTermsJob, clusters: readonly number[]):
   const { counts, values, idf, words } = job;
   const { order, start } = job.rows;
   const { indptr, indices, data } = counts;
+  // a column's count and value sums side by side: an entry touches one cache line, not two
+  // (the buffers are larger than the caches, so misses are what this pass costs)
+  const both = new Float64Array(2 * counts.nCols);
   const weights = new Float64Array(counts.nCols);
   const sums = new Float64Array(counts.nCols);
   return clusters.map((c, i) => {
-    if (i > 0) {
-      weights.fill(0);
-      sums.fill(0);
-    }
+    if (i > 0) both.fill(0);
     const from = start[c] as number;
     const to = start[c + 1] as number;
     for (let x = from; x < to; x++) {
       const r = order[x] as number;
       for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
-        const col = indices[p] as number;
-        weights[col] = (weights[col] as number) + (data[p] as number);
-        sums[col] = (sums[col] as number) + (values[p] as number);
+        const at = 2 * (indices[p] as number);
+        both[at] = (both[at] as number) + (data[p] as number);
+        both[at + 1] = (both[at + 1] as number) + (values[p] as number);
       }
     }
     const size = words[c] as number;
-    if (size > 0) {
-      for (let j = 0; j < weights.length; j++) {
-        const v = weights[j] as number;
-        if (v > 0) weights[j] = (v / size) * (idf[j] as number);
-      }
+    for (let j = 0; j < weights.length; j++) {
+      const v = both[2 * j] as number;
+      weights[j] = v > 0 && size > 0 ? (v / size) * (idf[j] as number) : v;
+      sums[j] = both[2 * j + 1] as number;
     }
     const candidates = largestFirst(weights, job.spare);
     let positive = 0;

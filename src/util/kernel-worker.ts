@@ -3,7 +3,7 @@
 import { parentPort } from "node:worker_threads";
 import { gramBlocks, matmulRows } from "../cluster/linalg.js";
 import { assignBlocks, lloydRestarts, lloydStep } from "../cluster/kmeans.js";
-import { clusterTerms } from "../cluster/labels.js";
+import { clusterTerms, countColumns } from "../cluster/labels.js";
 import { csrTimesDenseRows } from "../vectorize/sparse.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- task fields are checked by op; any
@@ -29,6 +29,16 @@ parentPort?.on("message", (t: any) => {
   } else if (t.op === "assign") {
     const p = { data: t.data, n: t.n, d: t.d };
     assignBlocks(p, t.c, t.k, t.labels, t.inertia, t.from, t.to);
+    parentPort?.postMessage({});
+  } else if (t.op === "countColumns") {
+    const counts = {
+      nRows: t.nRows,
+      nCols: t.nCols,
+      indptr: t.indptr,
+      indices: t.indices,
+      data: t.data,
+    };
+    countColumns(counts, t.labels, t.ft, t.words, t.from, t.to);
     parentPort?.postMessage({});
   } else if (t.op === "clusterTerms") {
     const job = {

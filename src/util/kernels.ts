@@ -22,7 +22,14 @@ import {
   type Points,
   type RestartRun,
 } from "../cluster/kmeans.js";
-import { clusterTerms, type ClusterTerms, type ClusterTermsJob } from "../cluster/labels.js";
+import {
+  classIdf,
+  classWeights,
+  clusterTerms,
+  countColumns,
+  type ClusterTerms,
+  type ClusterTermsJob,
+} from "../cluster/labels.js";
 import { csrTimesDense, csrTimesDenseRows, type Csr } from "../vectorize/sparse.js";
 
 /**
@@ -61,6 +68,12 @@ export interface Kernels {
     centroids: Float64Array,
     k: number,
   ): Promise<{ labels: Int32Array; inertia: number }>;
+  /** class TF-IDF's idf part and the clusters' sizes in words (see classIdf) */
+  classWeights(
+    counts: ClusterTermsJob["counts"],
+    labels: Int32Array,
+    k: number,
+  ): Promise<{ idf: Float64Array; words: Float64Array }>;
   /** every cluster's label candidates and term-space centroid (index = cluster) */
   clusterTerms(job: ClusterTermsJob): Promise<ClusterTerms[]>;
   close(): void;
@@ -76,6 +89,7 @@ export const serialKernels: Kernels = {
   lloyd: (p, init, k, maxIterations, tolerance) =>
     Promise.resolve(lloydBounded(p, init, k, maxIterations, tolerance)),
   assign: (p, centroids, k) => Promise.resolve(assign(p, centroids, k)),
+  classWeights: (counts, labels, k) => Promise.resolve(classWeights(counts, labels, k)),
   clusterTerms: (job) =>
     Promise.resolve(
       clusterTerms(
@@ -116,7 +130,14 @@ function split(n: number, parts: number, work: (r: number) => number): number[] 
 
 export interface KernelTask {
   op:
-    "csrTimesDense" | "matmul" | "gram" | "lloydRestarts" | "lloydStep" | "assign" | "clusterTerms";
+    | "csrTimesDense"
+    | "matmul"
+    | "gram"
+    | "lloydRestarts"
+    | "lloydStep"
+    | "assign"
+    | "countColumns"
+    | "clusterTerms";
   [key: string]: unknown;
 }
 
@@ -177,11 +198,11 @@ class PoolKernels implements Kernels {
    */
   private async byRanges<T>(
     cuts: readonly number[],
-    task: (from: number, to: number) => KernelTask,
+    task: (from: number, to: number, worker: number) => KernelTask,
     mine: (from: number, to: number) => T,
   ): Promise<{ mine: T; theirs: WorkerReply[] }> {
     const pending = this.workers.map((wk, i) =>
-      this.run(wk, task(cuts[i + 1] as number, cuts[i + 2] as number)),
+      this.run(wk, task(cuts[i + 1] as number, cuts[i + 2] as number, i)),
     );
     const own = mine(0, cuts[1] as number);
     return { mine: own, theirs: await Promise.all(pending) };
@@ -308,6 +329,29 @@ class PoolKernels implements Kernels {
       (from, to) => assignBlocks({ data, n: p.n, d: p.d }, c, k, labels, inertia, from, to),
     );
     return { labels: Int32Array.from(labels), inertia: totalInertia(inertia) };
+  }
+
+  async classWeights(counts: ClusterTermsJob["counts"], labels: Int32Array, k: number) {
+    const x = { ...counts, indptr: shared(counts.indptr), indices: shared(counts.indices) };
+    const data = shared(counts.data);
+    const ls = shared(labels);
+    const ft = new Float64Array(counts.nCols);
+    const words = new Float64Array(k);
+    // each worker sums its rows into its own buffers; integer sums add up exactly in any order
+    const theirs = this.workers.map(() => ({
+      ft: sharedZeros(counts.nCols),
+      words: sharedZeros(k),
+    }));
+    await this.byRanges(
+      split(counts.nRows, this.workers.length + 1, (r) => x.indptr[r] as number),
+      (from, to, w) => ({ op: "countColumns", ...x, data, labels: ls, ...theirs[w], from, to }),
+      (from, to) => countColumns({ ...x, data }, ls, ft, words, from, to),
+    );
+    for (const t of theirs) {
+      for (let j = 0; j < ft.length; j++) ft[j] = (ft[j] as number) + (t.ft[j] as number);
+      for (let c = 0; c < k; c++) words[c] = (words[c] as number) + (t.words[c] as number);
+    }
+    return classIdf(ft, words);
   }
 
   async clusterTerms(job: ClusterTermsJob): Promise<ClusterTerms[]> {
