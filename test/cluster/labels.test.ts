@@ -115,13 +115,16 @@ describe("class TF-IDF labels and term-space centroids", () => {
     expect(some).toEqual([all[3], all[1]]);
   });
 
-  it("are the same on two and three threads as on one", async () => {
+  it("are the same on two and three threads as on one, term frequencies included", async () => {
     const one = await serialKernels.clusterTerms(job);
     expect(one).toEqual(clusterTerms(job, [0, 1, 2, 3, 4]));
     for (const threads of [2, 3]) {
       const kernels = openKernels(threads);
       expect(kernels).not.toBe(serialKernels);
       try {
+        expect(await kernels.classWeights(m.counts, m.labels, k)).toEqual(
+          classWeights(m.counts, m.labels, k),
+        );
         expect(await kernels.clusterTerms(job)).toEqual(one);
       } finally {
         kernels.close();
