@@ -2,24 +2,30 @@ import type { Corpus, IngestSummary } from "../ingest/corpus.js";
 import type { Paper, Reject, SourceRef } from "../ingest/types.js";
 import { writeFileAtomic, writeTextAtomic } from "../util/atomic-write.js";
 
-/** Paper as one JSON line, fields always in the same order. */
+/**
+ * Paper as one JSON line, fields always in the same order: what JSON.stringify gives for an
+ * object with these fields, written field by field (no object per paper; a 1M-paper corpus
+ * is written in a few seconds).
+ */
 export function paperToJson(p: Paper): string {
-  const o: Record<string, unknown> = {
-    id: p.id,
-    title: p.title,
-    abstract: p.abstract,
-    date: p.date,
-    authors: p.authors,
-  };
-  if (p.authorCount !== undefined) o.authorCount = p.authorCount;
-  if (p.upvotes !== undefined) o.upvotes = p.upvotes;
-  if (p.comments !== undefined) o.comments = p.comments;
-  if (p.categories !== undefined) o.categories = p.categories;
-  if (p.keywords !== undefined) o.keywords = p.keywords;
-  if (p.org !== undefined) o.org = p.org;
-  o.source = sourceJson(p.source);
-  if (p.alsoIn?.length) o.alsoIn = p.alsoIn.map(sourceJson);
-  return JSON.stringify(o);
+  const q = JSON.stringify;
+  let s = `{"id":${q(p.id)},"title":${q(p.title)},"abstract":${q(p.abstract)},"date":${q(p.date)},"authors":${q(p.authors)}`;
+  if (p.authorCount !== undefined) s += `,"authorCount":${q(p.authorCount)}`;
+  if (p.upvotes !== undefined) s += `,"upvotes":${q(p.upvotes)}`;
+  if (p.comments !== undefined) s += `,"comments":${q(p.comments)}`;
+  if (p.categories !== undefined) s += `,"categories":${q(p.categories)}`;
+  if (p.keywords !== undefined) s += `,"keywords":${q(p.keywords)}`;
+  if (p.org !== undefined) s += `,"org":${q(p.org)}`;
+  s += `,"source":${sourceText(p.source)}`;
+  if (p.alsoIn?.length) s += `,"alsoIn":[${p.alsoIn.map(sourceText).join(",")}]`;
+  return s + "}";
+}
+
+function sourceText(s: SourceRef): string {
+  let t = `{"file":${JSON.stringify(s.file)}`;
+  if (s.line !== undefined) t += `,"line":${JSON.stringify(s.line)}`;
+  if (s.index !== undefined) t += `,"index":${JSON.stringify(s.index)}`;
+  return t + `,"format":${JSON.stringify(s.format)}}`;
 }
 
 function sourceJson(s: SourceRef): Record<string, unknown> {

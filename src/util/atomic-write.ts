@@ -15,14 +15,20 @@ export async function writeFileAtomic(
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(tmp, "w");
+  // one write in flight: the next chunk is built while the last one goes to disk
+  let writing: Promise<unknown> = Promise.resolve();
   try {
     let buffered: string[] = [];
     let size = 0;
     const flush = async (): Promise<void> => {
       if (buffered.length === 0) return;
-      await handle.write(buffered.join(""));
+      const text = buffered.join("");
       buffered = [];
       size = 0;
+      await writing;
+      writing = handle.write(text);
+      // handled when awaited (next chunk, the end, or the catch below); never unhandled meanwhile
+      writing.catch(() => undefined);
     };
     await write(async (chunk) => {
       buffered.push(chunk);
@@ -30,10 +36,12 @@ export async function writeFileAtomic(
       if (size >= 1 << 20) await flush();
     });
     await flush();
+    await writing;
     await handle.sync();
     await handle.close();
     await rename(tmp, path);
   } catch (e) {
+    await writing.catch(() => undefined);
     await handle.close().catch(() => undefined);
     await rm(tmp, { force: true });
     throw e;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CorpusBuilder } from "../../src/ingest/corpus.js";
 import { arxivId, derivedId, titleKey } from "../../src/ingest/record.js";
 import type { Paper, ParseItem } from "../../src/ingest/types.js";
+import { paperToJson } from "../../src/report/corpus-files.js";
 
 let n = 0;
 function paper(over: Partial<Paper>): ParseItem {
@@ -33,6 +34,53 @@ describe("arXiv ids and title keys", () => {
     expect(titleKey("Self-Play  Fine-Tuning: Converts WEAK models!")).toBe(
       titleKey("self play fine tuning converts weak models"),
     );
+  });
+});
+
+describe("corpus lines", () => {
+  it("are what JSON.stringify gives for the paper's fields in their order, with and without the optional ones", () => {
+    const plain = (p: Paper): string => {
+      const src = (s: Paper["source"]) => ({
+        file: s.file,
+        line: s.line,
+        index: s.index,
+        format: s.format,
+      });
+      return JSON.stringify({
+        id: p.id,
+        title: p.title,
+        abstract: p.abstract,
+        date: p.date,
+        authors: p.authors,
+        authorCount: p.authorCount,
+        upvotes: p.upvotes,
+        comments: p.comments,
+        categories: p.categories,
+        keywords: p.keywords,
+        org: p.org,
+        source: src(p.source),
+        alsoIn: p.alsoIn?.length ? p.alsoIn.map(src) : undefined,
+      });
+    };
+    const bare = (paper({ title: 'Quotes " and \\ and \u2028, é, \ud83d' }) as { paper: Paper })
+      .paper;
+    const full: Paper = {
+      ...bare,
+      date: "2025-10-30",
+      authors: ["A. Author", 'B "Quoted" Author'],
+      authorCount: 2,
+      upvotes: 12,
+      comments: 0,
+      categories: ["cs.LG", "cs.CL"],
+      keywords: [],
+      org: "Lab\nName",
+      source: { file: "x.jsonl", line: 3, format: "jsonl" },
+      alsoIn: [{ file: "y.csv", index: 4, format: "csv" }],
+    };
+    for (const p of [bare, full, { ...full, alsoIn: [] }]) {
+      expect(paperToJson(p)).toBe(plain(p));
+      expect(JSON.parse(paperToJson(p))).toEqual(JSON.parse(plain(p)));
+    }
   });
 });
 
