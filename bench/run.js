@@ -314,18 +314,22 @@ function readme(r) {
     const a = r.threads[1];
     const b = r.threads[2];
     const stage = "tokenize, vectorize";
+    const labels = "labels, quality";
     lines.push(
       "## Threads",
       "",
       "The same run with `--threads 1` and `--threads 2` (the text stage and n-gram counting on",
-      "worker threads; the LSA's products and the k-means restarts on a shared-memory pool).",
-      "Outputs are identical whatever the thread count (tested).",
+      "worker threads; the LSA's products, k-means (restarts, bounded Lloyd's steps and the",
+      "final assignment) and the labels' per-cluster sums on a shared-memory pool). Outputs are",
+      "identical whatever the thread count (tested).",
       "",
-      "| threads | whole run | tokenize + vectorize | LSA | k-means |",
-      "|---:|---:|---:|---:|---:|",
-      `| 1 | ${s(a.seconds)} | ${s(a.stages[stage])} | ${s(a.stages.lsa)} | ${s(a.stages["k-means"])} |`,
-      `| 2 | ${s(b.seconds)} | ${s(b.stages[stage])} | ${s(b.stages.lsa)} | ${s(b.stages["k-means"])} |`,
-      `| speed-up | ×${(a.seconds / b.seconds).toFixed(2)} | ×${(a.stages[stage] / b.stages[stage]).toFixed(2)} | ×${(a.stages.lsa / b.stages.lsa).toFixed(2)} | ×${(a.stages["k-means"] / b.stages["k-means"]).toFixed(2)} |`,
+      "| threads | whole run | tokenize + vectorize | LSA | k-means | labels, quality |",
+      "|---:|---:|---:|---:|---:|---:|",
+      ...[a, b].map(
+        (t, i) =>
+          `| ${i + 1} | ${s(t.seconds)} | ${s(t.stages[stage])} | ${s(t.stages.lsa)} | ${s(t.stages["k-means"])} | ${t.stages[labels] === undefined ? "–" : s(t.stages[labels])} |`,
+      ),
+      `| speed-up | ×${(a.seconds / b.seconds).toFixed(2)} | ×${(a.stages[stage] / b.stages[stage]).toFixed(2)} | ×${(a.stages.lsa / b.stages.lsa).toFixed(2)} | ×${(a.stages["k-means"] / b.stages["k-means"]).toFixed(2)} | ${a.stages[labels] === undefined ? "–" : `×${(a.stages[labels] / b.stages[labels]).toFixed(2)}`} |`,
       "",
     );
   }
@@ -395,6 +399,17 @@ function readme(r) {
       "(`growth.svg` is drawn by the project's own chart code, from `growth.vl.json`.)",
       "",
     );
+    const largest = rows[rows.length - 1];
+    if (largest?.stages) {
+      lines.push(
+        `Stage times at ${largest.papers.toLocaleString("en")} papers (medians):`,
+        "",
+        "| stage | seconds |",
+        "|---|---:|",
+        ...Object.entries(largest.stages).map(([k, v]) => `| ${k} | ${v.toFixed(2)} |`),
+        "",
+      );
+    }
   }
   return lines.join("\n");
 }
