@@ -43,7 +43,15 @@ export function retryAfterMs(header: string | null, now: number): number | null 
   return Number.isNaN(t) ? null : Math.max(0, t - now);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Waits at least `ms` on the monotonic clock: a timer may fire a fraction of a millisecond
+ * early on the clock it is checked with, so it sleeps again for what is left.
+ */
+async function sleep(ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  for (let left = ms; left > 0; left = end - performance.now())
+    await new Promise((r) => setTimeout(r, Math.ceil(left)));
+}
 
 function describe(e: unknown): string {
   if (e instanceof Error) {
@@ -82,12 +90,8 @@ export class PoliteClient {
     let failure = "";
     for (let attempt = 0; attempt <= o.retries; attempt++) {
       let wait = o.backoffMs * 2 ** attempt;
-      // a timer may fire a fraction of a millisecond early on the clock it is checked with,
-      // so sleep again until the full interval has passed on the monotonic clock
-      for (let since = performance.now() - this.last; since < o.minIntervalMs;) {
-        await sleep(Math.ceil(o.minIntervalMs - since));
-        since = performance.now() - this.last;
-      }
+      const since = performance.now() - this.last;
+      if (since < o.minIntervalMs) await sleep(o.minIntervalMs - since);
       this.last = performance.now();
       this.requests++;
       try {
