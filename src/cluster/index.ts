@@ -450,13 +450,10 @@ async function clusterWith(
     ).map((l) => ({ term: l.term, weight: round(l.weight, 6) })),
   );
   const themes: Theme[] = [];
-  const membersOf = Array.from({ length: k }, (): number[] => []);
-  theme.forEach((c, i) => {
-    if (c >= 0) (membersOf[c] as number[]).push(i);
-  });
+  const { order, start } = job.rows;
   for (let c = 0; c < k; c++) {
     const labels = labelsOf[c] as LabelTerm[];
-    const members = membersOf[c] as number[];
+    const members = Array.from(order.subarray(start[c], start[c + 1]));
     members.sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
     const representatives = members.slice(0, o.representatives).map((i) => {
       const p = papers[i] as Paper;

@@ -129,7 +129,7 @@ export interface ClusterTerms {
 
 /**
  * For each of `clusters`: its class TF-IDF label candidates and its term-space centroid, from
- * one pass over its rows into two vocabulary-wide buffers (reused from cluster to cluster, so
+ * one pass over its rows into vocabulary-wide buffers (reused from cluster to cluster, so
  * k × vocabulary is never held: at 1M papers the vocabulary has millions of columns). Every
  * cluster's result is the same whichever clusters share the call, so calls can be spread over
  * threads.
@@ -156,14 +156,15 @@ export function clusterTerms(job: ClusterTermsJob, clusters: readonly number[]):
       }
     }
     const size = words[c] as number;
+    let positive = 0;
     for (let j = 0; j < weights.length; j++) {
       const v = both[2 * j] as number;
-      weights[j] = v > 0 && size > 0 ? (v / size) * (idf[j] as number) : v;
+      const w = v > 0 && size > 0 ? (v / size) * (idf[j] as number) : v;
+      if (w > 0) positive++;
+      weights[j] = w;
       sums[j] = both[2 * j + 1] as number;
     }
     const candidates = largestFirst(weights, job.spare);
-    let positive = 0;
-    for (let j = 0; j < weights.length; j++) if ((weights[j] as number) > 0) positive++;
     const centroidCols = Int32Array.from(largestFirst(sums, job.top).slice(0, job.top)).sort();
     const n = to - from;
     return {

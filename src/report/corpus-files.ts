@@ -28,20 +28,9 @@ function sourceText(s: SourceRef): string {
   return t + `,"format":${JSON.stringify(s.format)}}`;
 }
 
-function sourceJson(s: SourceRef): Record<string, unknown> {
-  const o: Record<string, unknown> = { file: s.file };
-  if (s.line !== undefined) o.line = s.line;
-  if (s.index !== undefined) o.index = s.index;
-  o.format = s.format;
-  return o;
-}
-
 export function rejectToJson(r: Reject): string {
-  return JSON.stringify({
-    source: sourceJson(r.source),
-    reason: r.reason,
-    record: r.record ?? null,
-  });
+  // a record is parsed input (JSON values only), so it always has a JSON text
+  return `{"source":${sourceText(r.source)},"reason":${JSON.stringify(r.reason)},"record":${JSON.stringify(r.record ?? null)}}`;
 }
 
 export async function writeJsonLines<T>(

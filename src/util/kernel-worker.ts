@@ -1,5 +1,6 @@
-// A kernel worker thread (see kernels.ts): computes a range of output rows of a product, on
-// shared memory, and answers "done" (or, for Gram blocks, the block sums).
+// A kernel worker thread (see kernels.ts): computes its range of a task (rows of a product,
+// point blocks of k-means, rows or clusters of the labels' sums) on shared memory, and
+// answers with what is small: nothing, Gram blocks, restarts, a changed count or cluster terms.
 import { parentPort } from "node:worker_threads";
 import { gramBlocks, matmulRows } from "../cluster/linalg.js";
 import { assignBlocks, lloydRestarts, lloydStep } from "../cluster/kmeans.js";
@@ -8,16 +9,19 @@ import { csrTimesDenseRows } from "../vectorize/sparse.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- task fields are checked by op; any
    here avoids restating each kernel's parameter types for a structured-clone message */
+
+/** The sparse matrix a task carries in its fields. */
+const csrOf = (t: any) => ({
+  nRows: t.nRows,
+  nCols: t.nCols,
+  indptr: t.indptr,
+  indices: t.indices,
+  data: t.data,
+});
+
 parentPort?.on("message", (t: any) => {
   if (t.op === "csrTimesDense") {
-    const m = {
-      nRows: t.nRows,
-      nCols: t.nCols,
-      indptr: t.indptr,
-      indices: t.indices,
-      data: t.data,
-    };
-    csrTimesDenseRows(m, t.w, t.k, t.colOf, t.out, t.from, t.to);
+    csrTimesDenseRows(csrOf(t), t.w, t.k, t.colOf, t.out, t.from, t.to);
     parentPort?.postMessage({});
   } else if (t.op === "matmul") {
     matmulRows(t.a, t.k, t.b, t.m, t.out, t.from, t.to);
@@ -31,24 +35,11 @@ parentPort?.on("message", (t: any) => {
     assignBlocks(p, t.c, t.k, t.labels, t.inertia, t.from, t.to);
     parentPort?.postMessage({});
   } else if (t.op === "countColumns") {
-    const counts = {
-      nRows: t.nRows,
-      nCols: t.nCols,
-      indptr: t.indptr,
-      indices: t.indices,
-      data: t.data,
-    };
-    countColumns(counts, t.labels, t.ft, t.words, t.from, t.to);
+    countColumns(csrOf(t), t.labels, t.ft, t.words, t.from, t.to);
     parentPort?.postMessage({});
   } else if (t.op === "clusterTerms") {
     const job = {
-      counts: {
-        nRows: t.nRows,
-        nCols: t.nCols,
-        indptr: t.indptr,
-        indices: t.indices,
-        data: t.data,
-      },
+      counts: csrOf(t),
       values: t.values,
       rows: { order: t.order, start: t.start },
       idf: t.idf,

@@ -208,6 +208,28 @@ class PoolKernels implements Kernels {
     return { mine: own, theirs: await Promise.all(pending) };
   }
 
+  /**
+   * Runs share i ≥ 1 of items on worker i − 1 and share 0 on this thread (at the same time);
+   * returns every item's result in item order (`count` items in all).
+   */
+  private async byShares<R>(
+    share: readonly (readonly number[])[],
+    count: number,
+    task: (items: readonly number[]) => KernelTask,
+    mine: (items: readonly number[]) => R[],
+    results: (reply: WorkerReply) => R[] | undefined,
+  ): Promise<R[]> {
+    const pending = this.workers.map((wk, w) => this.run(wk, task(share[w + 1] ?? [])));
+    const out = new Array<R>(count);
+    const own = share[0] ?? [];
+    mine(own).forEach((r, j) => (out[own[j] as number] = r));
+    (await Promise.all(pending)).forEach((reply, w) => {
+      const items = share[w + 1] ?? [];
+      (results(reply) ?? []).forEach((r, j) => (out[items[j] as number] = r));
+    });
+    return out;
+  }
+
   async csrTimesDense(m: Csr, w: Floats, k: number, colOf: Int32Array | null = null) {
     const x = this.sharedCsr(m);
     const y = sharedZeros(m.nRows * k);
@@ -268,33 +290,32 @@ class PoolKernels implements Kernels {
     const threads = this.workers.length + 1;
     const points = shared(p.data);
     // restart i runs on thread i mod threads; the main thread takes thread 0's share
-    const share = (t: number): number[] => inits.map((_, i) => i).filter((i) => i % threads === t);
-    const pending = this.workers.map((wk, w) =>
-      this.run(wk, {
+    const share = Array.from({ length: threads }, (_, t) =>
+      inits.map((_, i) => i).filter((i) => i % threads === t),
+    );
+    return this.byShares(
+      share,
+      inits.length,
+      (items) => ({
         op: "lloydRestarts",
         data: points,
         n: p.n,
         d: p.d,
-        inits: share(w + 1).map((i) => inits[i]),
+        inits: items.map((i) => inits[i]),
         k,
         maxIterations,
         tolerance,
       }),
+      (items) =>
+        lloydRestarts(
+          p,
+          items.map((i) => inits[i] as Float64Array),
+          k,
+          maxIterations,
+          tolerance,
+        ),
+      (reply) => reply.runs,
     );
-    const out = new Array<RestartRun>(inits.length);
-    const mine = share(0);
-    lloydRestarts(
-      p,
-      mine.map((i) => inits[i] as Float64Array),
-      k,
-      maxIterations,
-      tolerance,
-    ).forEach((r, j) => (out[mine[j] as number] = r));
-    (await Promise.all(pending)).forEach((reply, w) => {
-      const ids = share(w + 1);
-      (reply.runs ?? []).forEach((r, j) => (out[ids[j] as number] = r));
-    });
-    return out;
   }
 
   async lloyd(p: Points, init: Float64Array, k: number, maxIterations: number, tolerance: number) {
@@ -394,17 +415,13 @@ class PoolKernels implements Kernels {
       spare: job.spare,
       top: job.top,
     };
-    const pending = this.workers.map((wk, w) =>
-      this.run(wk, { op: "clusterTerms", ...task, clusters: share[w + 1] }),
+    return this.byShares(
+      share,
+      k,
+      (clusters) => ({ op: "clusterTerms", ...task, clusters }),
+      (clusters) => clusterTerms(job, clusters),
+      (reply) => reply.terms,
     );
-    const out = new Array<ClusterTerms>(k);
-    const mine = share[0] as number[];
-    clusterTerms(job, mine).forEach((t, j) => (out[mine[j] as number] = t));
-    (await Promise.all(pending)).forEach((reply, w) => {
-      const ids = share[w + 1] as number[];
-      (reply.terms ?? []).forEach((t, j) => (out[ids[j] as number] = t));
-    });
-    return out;
   }
 
   close(): void {
