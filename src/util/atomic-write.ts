@@ -3,37 +3,51 @@ import { access, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises
 import { crashPoint } from "./crash.js";
 import { dirname, basename, join } from "node:path";
 
+/** Bytes of each of the two buffers a streamed file is encoded into (by default). */
+export const WRITE_BUFFER_BYTES = 1 << 20;
+
 /**
  * Writes a file atomically: the content goes to a temporary file in the same directory, which
  * is flushed and then renamed over the target. A crash leaves either the old file or the new one.
  * `write` receives a function that appends a chunk; it may be called many times (streaming).
+ * Chunks are encoded (UTF-8) straight into one of two buffers, so no joined copy of them is
+ * built: one buffer is filled while the other goes to disk. A chunk too large for a buffer is
+ * written as it is, after what came before it.
  */
 export async function writeFileAtomic(
   path: string,
   write: (append: (chunk: string) => Promise<void>) => Promise<void>,
+  bufferBytes = WRITE_BUFFER_BYTES,
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(tmp, "w");
   // one write in flight: the next chunk is built while the last one goes to disk
   let writing: Promise<unknown> = Promise.resolve();
+  const send = async (data: Buffer | string): Promise<void> => {
+    await writing;
+    writing = typeof data === "string" ? handle.write(data) : handle.write(data);
+    // handled when awaited (next chunk, the end, or the catch below); never unhandled meanwhile
+    writing.catch(() => undefined);
+  };
   try {
-    let buffered: string[] = [];
-    let size = 0;
+    const buffers = [Buffer.allocUnsafe(bufferBytes), Buffer.allocUnsafe(bufferBytes)];
+    let which = 0;
+    let pos = 0;
     const flush = async (): Promise<void> => {
-      if (buffered.length === 0) return;
-      const text = buffered.join("");
-      buffered = [];
-      size = 0;
-      await writing;
-      writing = handle.write(text);
-      // handled when awaited (next chunk, the end, or the catch below); never unhandled meanwhile
-      writing.catch(() => undefined);
+      if (pos === 0) return;
+      // the other buffer is free once its write is done (send awaits it)
+      await send((buffers[which] as Buffer).subarray(0, pos));
+      which ^= 1;
+      pos = 0;
     };
     await write(async (chunk) => {
-      buffered.push(chunk);
-      size += chunk.length;
-      if (size >= 1 << 20) await flush();
+      // a UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair 4 for its 2)
+      if (chunk.length * 3 > bufferBytes - pos) {
+        await flush();
+        if (chunk.length * 3 > bufferBytes) return send(chunk);
+      }
+      pos += (buffers[which] as Buffer).write(chunk, pos);
     });
     await flush();
     await writing;

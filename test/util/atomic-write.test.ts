@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { replaceDir, writeTextAtomic } from "../../src/util/atomic-write.js";
+import { replaceDir, writeFileAtomic, writeTextAtomic } from "../../src/util/atomic-write.js";
+import { createRng } from "../../src/util/rng.js";
 import { tmp } from "../helpers.js";
 
 describe("atomic outputs", () => {
@@ -40,5 +41,32 @@ describe("atomic outputs", () => {
     expect(readFileSync(join(dir, "a", "b.json"), "utf8")).toBe("{}\n");
     expect(readdirSync(join(dir, "a"))).toEqual(["b.json"]);
     expect(existsSync(join(dir, "a", "b.json"))).toBe(true);
+  });
+
+  it("streams chunks of any size and script byte for byte, each chunk UTF-8 encoded", async () => {
+    const rng = createRng(7);
+    // ASCII, Latin-1, CJK, an astral pair, and a lone surrogate (written as U+FFFD)
+    const pieces = ["a", "paper ", "é", "語", "\u{1F600}", "\uD800", "\n", '"'];
+    const chunks: string[] = [];
+    for (let c = 0; c < 3000; c++) {
+      // mostly small, some near or over the buffer's size
+      const n = rng.int(20) === 0 ? rng.int(200) : rng.int(12);
+      let chunk = "";
+      for (let i = 0; i < n; i++) chunk += pieces[rng.int(pieces.length)];
+      chunks.push(chunk);
+    }
+    const bytes = 256;
+    for (const bufferBytes of [bytes, 1 << 20]) {
+      const path = join(tmp(), "stream.txt");
+      await writeFileAtomic(
+        path,
+        async (append) => {
+          for (const c of chunks) await append(c);
+        },
+        bufferBytes,
+      );
+      const expected = Buffer.concat(chunks.map((c) => Buffer.from(c, "utf8")));
+      expect(readFileSync(path).equals(expected)).toBe(true);
+    }
   });
 });
