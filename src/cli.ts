@@ -13,9 +13,11 @@ import {
 } from "./ingest/types.js";
 import { msg } from "./messages.js";
 import {
+  ingestStreamed,
   reportFromRunDir,
   runPipeline,
   runThemes,
+  type ThemesOutcome,
   trendsOfThemes,
   themeSettings,
   trendSettings,
@@ -443,19 +445,28 @@ Examples:
         const timer = new Timer();
         const config = isPipelineFile(input) ? await loadPipeline(input) : undefined;
         const asOf = opts.asOf ?? config?.asOf;
-        const corpus = await ingest(config?.inputs ?? [{ path: input }], {
-          ...(asOf !== undefined && { asOf }),
-          ...(config?.mapping !== undefined && { mapping: config.mapping }),
-          progress: progressFor(io, "read"),
-        });
         const settings = themeSettings(config, {
           ...(opts.k !== undefined && { k: opts.k }),
           ...(opts.seed !== undefined && { seed: opts.seed }),
           ...(opts.labels !== undefined && { labels: opts.labels }),
           ...(opts.threads !== undefined && { threads: opts.threads }),
         });
+        const { corpus, feed } = await ingestStreamed(
+          config?.inputs ?? [{ path: input }],
+          {
+            ...(asOf !== undefined && { asOf }),
+            ...(config?.mapping !== undefined && { mapping: config.mapping }),
+            progress: progressFor(io, "read"),
+          },
+          settings,
+        );
         timer.mark("ingest");
-        const outcome = await runThemes(corpus.papers, settings, timer);
+        let outcome: ThemesOutcome;
+        try {
+          outcome = await runThemes(corpus.papers, settings, timer, feed);
+        } finally {
+          feed?.stop();
+        }
         // the corpus goes beside the themes, so `papertrends trends DIR` can read the folder
         const corpusFile = join(opts.out, "corpus.jsonl");
         await writeCorpusFiles(corpus, {

@@ -8,11 +8,11 @@ import {
 import type { ThemeSpec } from "./cluster/themes.js";
 import type { PipelineConfig } from "./config.js";
 import type { Corpus } from "./ingest/corpus.js";
-import { ingest } from "./ingest/index.js";
+import { ingest, type IngestOptions, type InputSpec } from "./ingest/index.js";
 import type { Paper } from "./ingest/types.js";
 import { writeCorpusFiles } from "./report/corpus-files.js";
 import { writeThemeFiles } from "./report/themes-files.js";
-import { defaultThreads, tokenizeAndFit } from "./text/parallel.js";
+import { defaultThreads, TextFeed, tokenizeAndFit } from "./text/parallel.js";
 import { TEXT_DEFAULTS, tokenizeCorpus, type TextOptions } from "./text/tokenize.js";
 import { noTimer, type StageMarker } from "./util/timings.js";
 import { InputFileError, UserError } from "./util/errors.js";
@@ -152,6 +152,7 @@ export async function runThemes(
   papers: readonly Paper[],
   settings: ThemeSettings,
   timer: StageMarker = noTimer,
+  feed?: TextFeed,
 ): Promise<ThemesOutcome> {
   const { tokens, fitted } = await tokenizeAndFit(
     papers,
@@ -160,6 +161,7 @@ export async function runThemes(
     settings.threads,
     // the token documents are needed again only to match guided themes' seed terms
     (settings.cluster.themes?.length ?? 0) > 0,
+    feed,
   );
   timer.mark("tokenize, vectorize");
   const display = displayOf(tokens);
@@ -307,16 +309,23 @@ export async function runPipeline(
   const asOf = context.asOf ?? config.asOf;
   const timer = context.timer ?? noTimer;
   const inputFiles = await hashInputs(inputs.map((i) => i.path));
-  const ingested = await ingest(inputs, {
+  const storePath = config.store;
+  const options = {
     ...(asOf !== undefined && { asOf }),
     ...(config.mapping !== undefined && { mapping: config.mapping }),
     ...(context.progress !== undefined && { progress: context.progress }),
-  });
-  const storePath = config.store;
+  };
   if (storePath === undefined) {
-    timer.mark("ingest");
-    return runOnCorpus(config, context, ingested, inputFiles, timer);
+    const settings = themeSettings(config, themeOverrides(context));
+    const { corpus, feed } = await ingestStreamed(inputs, options, settings);
+    try {
+      timer.mark("ingest");
+      return await runOnCorpus(config, context, corpus, inputFiles, timer, feed);
+    } finally {
+      feed?.stop();
+    }
   }
+  const ingested = await ingest(inputs, options);
   // with a store, the inputs are added to it and the run reads every stored paper (up to asOf)
   const store = CorpusStore.open(storePath);
   try {
@@ -365,23 +374,55 @@ export async function runPipeline(
   }
 }
 
+/**
+ * The ingest stage, with the text stage begun on a worker thread while the input is read when
+ * the settings allow it (see TextFeed). Give the feed to `runThemes` with the corpus's papers
+ * and stop it when done (a live worker keeps the process running).
+ */
+export async function ingestStreamed(
+  inputs: readonly InputSpec[],
+  options: IngestOptions,
+  settings: ThemeSettings,
+): Promise<{ corpus: Corpus; feed?: TextFeed }> {
+  const feed = TextFeed.usable(settings.threads, settings.text)
+    ? new TextFeed(settings.text)
+    : undefined;
+  try {
+    const corpus = await ingest(inputs, {
+      ...options,
+      ...(feed && { onKept: (p: Paper) => feed.add(p) }),
+    });
+    return { corpus, ...(feed && { feed }) };
+  } catch (e) {
+    feed?.stop();
+    throw e;
+  }
+}
+
+/** The theme settings a run's context overrides. */
+function themeOverrides(context: RunContext): Parameters<typeof themeSettings>[1] {
+  return {
+    ...(context.k !== undefined && { k: context.k }),
+    ...(context.seed !== undefined && { seed: context.seed }),
+    ...(context.labels !== undefined && { labels: context.labels }),
+    ...(context.threads !== undefined && { threads: context.threads }),
+  };
+}
+
 async function runOnCorpus(
   config: PipelineConfig,
   context: RunContext,
   corpus: Corpus,
   inputFiles: readonly InputFile[],
   timer: StageMarker,
+  feed?: TextFeed,
 ): Promise<RunResult> {
   const asOf = context.asOf ?? config.asOf;
   const themes = await runThemes(
     corpus.papers,
-    themeSettings(config, {
-      ...(context.k !== undefined && { k: context.k }),
-      ...(context.seed !== undefined && { seed: context.seed }),
-      ...(context.labels !== undefined && { labels: context.labels }),
-      ...(context.threads !== undefined && { threads: context.threads }),
-    }),
+    themeSettings(config, themeOverrides(context)),
     timer,
+    feed,
   );
   const ts = trendSettings(config, {
     ...(context.period !== undefined && { period: context.period }),

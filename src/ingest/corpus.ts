@@ -91,7 +91,10 @@ export class CorpusBuilder {
   private readonly byTitle = new Map<string, number>();
   private readonly stats: SourceStats[];
 
-  constructor(inputs: readonly string[]) {
+  constructor(
+    inputs: readonly string[],
+    private readonly onKept?: (p: Paper) => void,
+  ) {
     this.stats = inputs.map(emptyStats);
   }
 
@@ -130,6 +133,7 @@ export class CorpusBuilder {
     this.byId.set(p.id, at);
     if (!this.byTitle.has(tk)) this.byTitle.set(tk, at);
     s.kept++;
+    this.onKept?.(p);
   }
 
   finish(): Corpus {

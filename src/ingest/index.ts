@@ -2,7 +2,7 @@ import { noProgress, type Progress } from "../util/progress.js";
 import { CorpusBuilder, type Corpus } from "./corpus.js";
 import { detectFormat, expandPath, parserFor } from "./detect.js";
 import { fileSize } from "./read.js";
-import type { FieldMapping, Format } from "./types.js";
+import type { FieldMapping, Format, Paper } from "./types.js";
 
 export interface InputSpec {
   path: string;
@@ -17,6 +17,11 @@ export interface IngestOptions {
   mapping?: FieldMapping;
   /** called with the total number of bytes to read, returns the progress sink */
   progress?: (totalBytes: number) => Progress;
+  /**
+   * called with each paper as it is kept, in corpus order (a later duplicate merged into it
+   * changes its dates, authors, categories, keywords or sources, never its title or abstract)
+   */
+  onKept?: (p: Paper) => void;
 }
 
 /**
@@ -36,7 +41,10 @@ export async function ingest(
   let total = 0;
   for (const e of expanded) total += await fileSize(e.file);
   const progress = options.progress?.(total) ?? noProgress;
-  const builder = new CorpusBuilder(inputs.map((s) => s.path));
+  const builder = new CorpusBuilder(
+    inputs.map((s) => s.path),
+    options.onKept,
+  );
   for (const { input, file, spec } of expanded) {
     const format = spec.format ?? (await detectFormat(file));
     builder.file(input, format);

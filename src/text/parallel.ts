@@ -30,6 +30,7 @@ import {
   Analyzer,
   chunkTexts,
   docsOf,
+  paperTexts,
   tokenizeCorpus,
   type TextChunk,
   type TextOptions,
@@ -92,7 +93,18 @@ export interface CountRequest {
   wantTf: boolean;
   /** send back the documents' term ids (only guided themes need them) */
   sendDocs: boolean;
+  /** count only the first `keep` documents, and first hand the others to the main thread */
+  keep?: number;
 }
+
+/** The documents a worker hands to the main thread to count (its own term ids). */
+export interface HandOffMessage {
+  ids: Int32Array;
+  ptr: Int32Array;
+}
+
+/** A streaming worker's "send another batch". */
+export const WANT = "want";
 
 /** Round two's answer: the chunk's n-gram counts and its documents (its own term ids). */
 export interface CountedMessage {
@@ -108,9 +120,13 @@ class ChunkWorker {
   private failure: Error | null = null;
   private readonly failed: ((e: Error) => void)[] = [];
 
-  constructor(options: TextOptions, chunk: TextChunk) {
-    this.worker = new Worker(workerUrl, { workerData: { options } });
-    this.worker.on("message", (m: unknown) => this.replies.shift()?.(m));
+  /** With no chunk, the worker is streamed batches (`send`, then `end`); `want` hears it ask. */
+  constructor(options: TextOptions, chunk: TextChunk | null, want?: () => void) {
+    this.worker = new Worker(workerUrl, { workerData: { options, streamed: chunk === null } });
+    this.worker.on("message", (m: unknown) => {
+      if (m === WANT) want?.();
+      else this.replies.shift()?.(m);
+    });
     const fail = (e: Error): void => {
       this.failure = e;
       for (const f of this.failed.splice(0)) f(e);
@@ -119,7 +135,17 @@ class ChunkWorker {
     this.worker.on("exit", (code) => {
       if (code !== 0) fail(new Error(`tokenizer worker exited with code ${code}`));
     });
-    this.worker.postMessage(chunk, [chunk.start.buffer as ArrayBuffer]);
+    if (chunk) this.worker.postMessage(chunk, [chunk.start.buffer as ArrayBuffer]);
+  }
+
+  /** A streamed batch of round one. */
+  send(batch: TextChunk): void {
+    this.worker.postMessage(batch, [batch.start.buffer as ArrayBuffer]);
+  }
+
+  /** The end of a streamed round one. */
+  end(): void {
+    this.worker.postMessage(null);
   }
 
   private next<T>(): Promise<T> {
@@ -134,10 +160,15 @@ class ChunkWorker {
     return this.next<AnalyzedMessage>();
   }
 
-  count(request: CountRequest): Promise<CountedMessage> {
-    const reply = this.next<CountedMessage>();
+  /** The counts; with `keep`, first the documents handed over. */
+  count(request: CountRequest): {
+    handed: Promise<HandOffMessage> | null;
+    counted: Promise<CountedMessage>;
+  } {
+    const handed = request.keep !== undefined ? this.next<HandOffMessage>() : null;
+    const counted = this.next<CountedMessage>();
     this.worker.postMessage(request, [request.common.buffer as ArrayBuffer]);
-    return reply;
+    return { handed, counted };
   }
 
   rowLengths(request: MatrixRequest): Promise<RowLengthsMessage> {
@@ -158,6 +189,107 @@ class ChunkWorker {
   }
 }
 
+/** Papers in a streamed batch of round one. */
+export const FEED_BATCH = 1000;
+
+/**
+ * Round one while the input is still being read: the ingest stage hands over each paper as it
+ * is kept (a paper's title and abstract never change after that), and a worker thread
+ * analyses batches of them meanwhile, asking for the next as it finishes one. When the input
+ * is read, the main thread analyses the batches left from the back while the worker goes on
+ * from the front, so the worker has the first papers and the main thread the last. Round two
+ * evens the work out (the worker hands its documents past the middle to the main thread).
+ * One worker: with more threads the papers are cut into chunks after ingest as before.
+ */
+export class TextFeed {
+  /** papers seen */
+  papers = 0;
+  private readonly a: Analyzer;
+  /** batches in paper order; null once handed out */
+  private readonly batches: (TextChunk | null)[] = [];
+  private texts: string[] = [];
+  private starts: number[] = [0];
+  /** batches [0, sent) went to the worker, [limit, ..) are the main thread's */
+  private sent = 0;
+  private limit = Infinity;
+  private inFlight = 0;
+  private worker: ChunkWorker | null = null;
+
+  /** Whether the text stage of these settings can be streamed (see the class). */
+  static usable(threads: number, text: Partial<TextOptions>): boolean {
+    return threads === 2 && workersAvailable() && !(text.fields ?? []).includes("keywords");
+  }
+
+  constructor(
+    textOptions: Partial<TextOptions>,
+    private readonly o = { batch: FEED_BATCH, startAt: 2 * PARALLEL_MIN_PAPERS },
+  ) {
+    this.a = new Analyzer(textOptions);
+  }
+
+  add(p: Paper): void {
+    for (const t of paperTexts(p, this.a.options.fields)) this.texts.push(t);
+    this.starts.push(this.texts.length);
+    this.papers++;
+    if (this.starts.length > this.o.batch) this.cut();
+  }
+
+  private cut(): void {
+    if (this.starts.length <= 1) return;
+    this.batches.push({ texts: this.texts, start: Int32Array.from(this.starts) });
+    this.texts = [];
+    this.starts = [0];
+    // no worker for a small corpus: it would cost more than it saves
+    if (!this.worker && this.papers >= this.o.startAt)
+      this.worker = new ChunkWorker(this.a.options, null, () => {
+        this.inFlight--;
+        this.pump();
+      });
+    this.pump();
+  }
+
+  /** Keeps two batches at the worker, so that it never waits for the next. */
+  private pump(): void {
+    const w = this.worker;
+    if (!w) return;
+    while (this.inFlight < 2 && this.sent < Math.min(this.batches.length, this.limit)) {
+      const batch = this.batches[this.sent] as TextChunk;
+      this.batches[this.sent++] = null;
+      this.inFlight++;
+      w.send(batch);
+    }
+  }
+
+  /**
+   * The end of the input: round one finished on both threads. Null when no worker started
+   * (the papers are then analysed as usual).
+   */
+  async finish(): Promise<RoundOne | null> {
+    this.cut();
+    const w = this.worker;
+    if (!w) return null;
+    const mine: { ids: Int32Array; ptr: Int32Array }[] = [];
+    this.limit = this.batches.length;
+    while (this.sent < this.limit) {
+      this.limit--;
+      const batch = this.batches[this.limit] as TextChunk;
+      this.batches[this.limit] = null;
+      mine.push(analyzeChunk(this.a, batch));
+      // let the worker's requests in between batches
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const reply = w.analyzed();
+    w.end();
+    const mainDocs: Int32Array[] = [];
+    for (const m of mine.reverse()) docsOf(m.ids, m.ptr, mainDocs);
+    return { a: this.a, workers: [w], analyzed: [await reply], mainDocs, mainLast: true };
+  }
+
+  stop(): void {
+    this.worker?.stop();
+  }
+}
+
 /**
  * The text stage and the n-gram counting of TF-IDF on `threads` threads (the main one
  * included), then the fit. Round one: each thread analyses its chunk; the main thread merges
@@ -165,6 +297,7 @@ class ChunkWorker {
  * of those terms; the main thread merges the counts and fits. Outputs equal the single-thread
  * `tokenizeCorpus` + `fitTransform` (a test checks), whatever the thread count. Without
  * `keepDocs` the documents' term ids are let go once counted (only guided themes need them).
+ * With a `feed` that streamed the papers during ingest, round one is mostly done already.
  */
 export async function tokenizeAndFit(
   papers: readonly Paper[],
@@ -172,14 +305,26 @@ export async function tokenizeAndFit(
   tfidfOptions: TfidfOptions,
   threads: number,
   keepDocs = true,
+  feed?: TextFeed,
 ): Promise<{ tokens: TokenDocs; fitted: Fitted }> {
+  if (feed) {
+    if (feed.papers !== papers.length)
+      throw new Error(`the text feed saw ${feed.papers} papers, not ${papers.length}`);
+    const streamed = await feed.finish();
+    if (streamed) {
+      try {
+        return await fitRounds(streamed, papers.length, tfidfOptions, keepDocs);
+      } finally {
+        feed.stop();
+      }
+    }
+  }
   const parts = Math.min(threads, Math.floor(papers.length / PARALLEL_MIN_PAPERS));
   if (parts <= 1 || !workersAvailable()) {
     const tokens = tokenizeCorpus(papers, textOptions);
     const fitted = fitTransform(tokens, tfidfOptions);
     return { tokens: keepDocs ? tokens : { ...tokens, docs: [] }, fitted };
   }
-  const { minCount } = dfBounds(tfidfOptions, papers.length);
   const a = new Analyzer(textOptions);
   const size = Math.ceil(papers.length / parts);
   const chunks = Array.from({ length: parts }, (_, c) =>
@@ -190,55 +335,90 @@ export async function tokenizeAndFit(
     const round1 = workers.map((w) => w.analyzed());
     const docs = analyzeMine(a, chunks[0] ?? []);
     const analyzed = await Promise.all(round1);
-    const maps = analyzed.map((r) => a.absorb(r.terms, r.surfaces));
-    const nTerms = a.terms.length;
-    const uni = unigramCounts(docs, nTerms);
-    analyzed.forEach((r, w) => {
-      const map = maps[w] as Int32Array;
-      for (let t = 0; t < map.length; t++) {
-        const g = map[t] as number;
-        uni.df[g] = (uni.df[g] as number) + (r.uniDf[t] as number);
-        uni.tf[g] = (uni.tf[g] as number) + (r.uniTf[t] as number);
-      }
-    });
-    const common = commonTerms(uni.df, minCount);
-    const { model, colOf, rows, slotMaps } = await countAndFit(
-      workers,
-      maps,
-      docs,
-      { terms: a.terms, uni, common, nDocs: papers.length },
+    return await fitRounds(
+      { a, workers, analyzed, mainDocs: docs, mainLast: false },
+      papers.length,
       tfidfOptions,
       keepDocs,
     );
-    const tokens = { terms: a.terms, display: a.displayForms(), docs };
-    // round three: every thread turns its ids into columns and counts its rows' entries;
-    // round four: each writes its rows straight into the one shared matrix
-    const w8 = weighting(model);
-    const round3 = workers.map((w, i) => {
-      const map = maps[i] as Int32Array;
-      const slots = slotMaps[i] as Int32Array;
-      const local = new Int32Array(map.length + slots.length);
-      for (let t = 0; t < map.length; t++) local[t] = colOf[map[t] as number] as number;
-      for (let s = 0; s < slots.length; s++)
-        local[map.length + s] = colOf[slots[s] as number] as number;
-      return w.rowLengths({ colOf: local, weighting: w8 });
-    });
-    const lengths = [idRowLengths(rows, colOf)];
-    for (const r of await Promise.all(round3)) lengths.push(r.rowLen);
-    // in shared memory: the workers write their rows in place, and the LSA's worker pool
-    // uses the matrix without a copy
-    const out = matrixArrays(lengths, true);
-    let rowFrom = 0;
-    const round4 = workers.map((w, i) => {
-      rowFrom += (lengths[i] as Int32Array).length;
-      return w.fill({ out, rowFrom });
-    });
-    fillIdRows(w8, rows, out, 0);
-    await Promise.all(round4);
-    return { tokens, fitted: { model, ...vectorizedOf(out, w8.nCols) } };
   } finally {
     for (const w of workers) w.stop();
   }
+}
+
+/** Where round one left things: each thread's analysis of its contiguous run of papers. */
+interface RoundOne {
+  /** the main thread's analyzer (the workers' terms are merged into it) */
+  a: Analyzer;
+  workers: ChunkWorker[];
+  analyzed: AnalyzedMessage[];
+  /** the main thread's documents (its own term ids) */
+  mainDocs: Int32Array[];
+  /** false: the main thread has the first papers, the workers the next ones in turn; true
+   * (streamed): one worker has the first papers and the main thread the last */
+  mainLast: boolean;
+}
+
+/** Rounds two to four, and the fit, after round one. */
+async function fitRounds(
+  r: RoundOne,
+  nDocs: number,
+  tfidfOptions: TfidfOptions,
+  keepDocs: boolean,
+): Promise<{ tokens: TokenDocs; fitted: Fitted }> {
+  const { a, workers, analyzed } = r;
+  const { minCount } = dfBounds(tfidfOptions, nDocs);
+  const maps = analyzed.map((m) => a.absorb(m.terms, m.surfaces));
+  const nTerms = a.terms.length;
+  const uni = unigramCounts(r.mainDocs, nTerms);
+  analyzed.forEach((m, w) => {
+    const map = maps[w] as Int32Array;
+    for (let t = 0; t < map.length; t++) {
+      const g = map[t] as number;
+      uni.df[g] = (uni.df[g] as number) + (m.uniDf[t] as number);
+      uni.tf[g] = (uni.tf[g] as number) + (m.uniTf[t] as number);
+    }
+  });
+  const common = commonTerms(uni.df, minCount);
+  // streamed, the worker analysed most papers (it began during ingest): it keeps the first
+  // half to count and hands the rest to the main thread
+  const keep = r.mainLast ? Math.floor(nDocs / 2) : undefined;
+  const { model, colOf, rows, slotMaps, docs, mainRows } = await countAndFit(
+    workers,
+    maps,
+    r.mainDocs,
+    { terms: a.terms, uni, common, nDocs, mainLast: r.mainLast },
+    tfidfOptions,
+    keepDocs,
+    keep,
+  );
+  const tokens = { terms: a.terms, display: a.displayForms(), docs };
+  // round three: every thread turns its ids into columns and counts its rows' entries;
+  // round four: each writes its rows straight into the one shared matrix
+  const w8 = weighting(model);
+  const round3 = workers.map((w, i) => {
+    const map = maps[i] as Int32Array;
+    const slots = slotMaps[i] as Int32Array;
+    const local = new Int32Array(map.length + slots.length);
+    for (let t = 0; t < map.length; t++) local[t] = colOf[map[t] as number] as number;
+    for (let s = 0; s < slots.length; s++)
+      local[map.length + s] = colOf[slots[s] as number] as number;
+    return w.rowLengths({ colOf: local, weighting: w8 });
+  });
+  const mine = idRowLengths(rows, colOf);
+  const theirs = (await Promise.all(round3)).map((m) => m.rowLen);
+  // in shared memory: the workers write their rows in place, and the LSA's worker pool
+  // uses the matrix without a copy
+  const out = matrixArrays(r.mainLast ? [...theirs, mine] : [mine, ...theirs], true);
+  let rowFrom = r.mainLast ? 0 : mine.length;
+  const round4 = workers.map((w, i) => {
+    const from = rowFrom;
+    rowFrom += (theirs[i] as Int32Array).length;
+    return w.fill({ out, rowFrom: from });
+  });
+  fillIdRows(w8, rows, out, r.mainLast ? nDocs - mainRows : 0);
+  await Promise.all(round4);
+  return { tokens, fitted: { model, ...vectorizedOf(out, w8.nCols) } };
 }
 
 /** Round one on the main thread: its chunk's documents (views of one buffer of term ids). */
@@ -247,11 +427,21 @@ function analyzeMine(a: Analyzer, papers: readonly Paper[]): Int32Array[] {
   return docsOf(ids, ptr);
 }
 
+/** Worker ids made the main thread's, in place (boundaries stay). */
+function remap(ids: Int32Array, map: Int32Array): void {
+  for (let j = 0; j < ids.length; j++) {
+    const t = ids[j] as number;
+    if (t >= 0) ids[j] = map[t] as number;
+  }
+}
+
 /**
  * Round two: every thread counts its chunk's n-grams; the main thread merges the counts (and,
- * with `keepDocs`, the workers' documents into `docs`) and fits the vocabulary. A function of
- * its own so that the merged n-gram table is let go when it returns: only the main chunk's id
- * rows live on. Without `keepDocs`, `docs` is emptied once counted.
+ * with `keepDocs`, gathers every document in paper order) and fits the vocabulary. A
+ * function of its own so that the merged n-gram table is let go when it returns: only the
+ * main thread's id rows live on. Without `keepDocs`, `docs` is emptied once counted. With
+ * `keep` (one worker), the worker counts its first `keep` documents and the main thread the
+ * rest of them, then its own.
  */
 async function countAndFit(
   workers: readonly ChunkWorker[],
@@ -262,10 +452,21 @@ async function countAndFit(
     uni: UnigramCounts;
     common: Uint8Array;
     nDocs: number;
+    mainLast: boolean;
   },
   tfidfOptions: TfidfOptions,
   keepDocs: boolean,
-): Promise<{ model: TfidfModel; colOf: Int32Array; rows: IdRows[]; slotMaps: Int32Array[] }> {
+  keep: number | undefined,
+): Promise<{
+  model: TfidfModel;
+  colOf: Int32Array;
+  rows: IdRows[];
+  slotMaps: Int32Array[];
+  /** every document in paper order (with `keepDocs`) */
+  docs: Int32Array[];
+  /** documents the main thread counted */
+  mainRows: number;
+}> {
   const wantTf = tfidfOptions.maxFeatures !== null;
   const round2 = workers.map((w, i) =>
     w.count({
@@ -273,22 +474,38 @@ async function countAndFit(
       ngramRange: tfidfOptions.ngramRange,
       wantTf,
       sendDocs: keepDocs,
+      ...(keep !== undefined && { keep }),
     }),
   );
-  const counts = countNgrams(docs, c.terms.length, tfidfOptions.ngramRange, c.common, wantTf);
-  if (!keepDocs) docs.length = 0;
-  const counted = await Promise.all(round2);
+  let mine = docs;
+  const handed = await round2[0]?.handed;
+  if (handed) {
+    remap(handed.ids, maps[0] as Int32Array);
+    mine = docsOf(handed.ids, handed.ptr).concat(docs);
+  }
+  const mainRows = mine.length;
+  const counts = countNgrams(mine, c.terms.length, tfidfOptions.ngramRange, c.common, wantTf);
+  if (!keepDocs) {
+    docs.length = 0;
+    mine = [];
+  }
+  const counted = await Promise.all(round2.map((r) => r.counted));
+  const theirs: Int32Array[] = [];
   const slotMaps = counted.map((r, w) => {
     const map = maps[w] as Int32Array;
     if (r.ids && r.ptr) {
-      for (let j = 0; j < r.ids.length; j++) {
-        const t = r.ids[j] as number;
-        if (t >= 0) r.ids[j] = map[t] as number;
-      }
-      docsOf(r.ids, r.ptr, docs);
+      remap(r.ids, map);
+      docsOf(r.ids, r.ptr, theirs);
     }
     return mergeCounts(counts, r.counts, map);
   });
   const { model, colOf } = fitVocabulary(c.terms, c.uni, counts, tfidfOptions, c.nDocs);
-  return { model, colOf, rows: counts.rows, slotMaps };
+  return {
+    model,
+    colOf,
+    rows: counts.rows,
+    slotMaps,
+    docs: c.mainLast ? theirs.concat(mine) : mine.concat(theirs),
+    mainRows,
+  };
 }

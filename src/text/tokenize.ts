@@ -294,26 +294,52 @@ export function chunkTexts(papers: readonly Paper[], options: TextOptions): Text
   return { texts, start };
 }
 
-/** Analyses a chunk (in a worker, or on the main thread with the main analyzer). */
-export function analyzeChunk(a: Analyzer, chunk: TextChunk): { ids: Int32Array; ptr: Int32Array } {
+/** Documents' term ids being gathered: document i is ids[ptr[i] .. ptr[i + 1]), i < n. */
+export interface DocIds {
+  ids: Int32Array;
+  ptr: Int32Array;
+  /** documents so far */
+  n: number;
+  /** ids so far */
+  at: number;
+}
+
+export function newDocIds(): DocIds {
+  return { ids: new Int32Array(1 << 16), ptr: new Int32Array(1 << 10), n: 0, at: 0 };
+}
+
+/** A typed array with room for `need` entries (grown by half, not doubled: it can be large). */
+function room<T extends Int32Array>(a: T, need: number, make: (n: number) => T): T {
+  if (need <= a.length) return a;
+  const grown = make(Math.max(Math.ceil(a.length * 1.5), need));
+  grown.set(a);
+  return grown;
+}
+
+/**
+ * Analyses a chunk's papers and appends their documents to `acc` (which may be replaced when
+ * it grows): streamed batches are gathered this way.
+ */
+export function analyzeInto(a: Analyzer, chunk: TextChunk, acc: DocIds): DocIds {
   const n = chunk.start.length - 1;
-  const ptr = new Int32Array(n + 1);
-  let ids = new Int32Array(1 << 16);
-  let at = 0;
+  let { ids, ptr, at } = acc;
+  ptr = room(ptr, acc.n + n + 1, (m) => new Int32Array(m));
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     out.length = 0;
     a.analyzeFields(chunk.texts, chunk.start[i] as number, chunk.start[i + 1] as number, out);
-    if (at + out.length > ids.length) {
-      const grown = new Int32Array(Math.max(ids.length * 2, at + out.length));
-      grown.set(ids.subarray(0, at));
-      ids = grown;
-    }
+    ids = room(ids, at + out.length, (m) => new Int32Array(m));
     for (let j = 0; j < out.length; j++) ids[at + j] = out[j] as number;
     at += out.length;
-    ptr[i + 1] = at;
+    ptr[acc.n + i + 1] = at;
   }
-  return { ids: ids.slice(0, at), ptr };
+  return { ids, ptr, n: acc.n + n, at };
+}
+
+/** Analyses a chunk (in a worker, or on the main thread with the main analyzer). */
+export function analyzeChunk(a: Analyzer, chunk: TextChunk): { ids: Int32Array; ptr: Int32Array } {
+  const { ids, ptr, n, at } = analyzeInto(a, chunk, newDocIds());
+  return { ids: ids.slice(0, at), ptr: ptr.slice(0, n + 1) };
 }
 
 /** Documents as views of one buffer of term ids (document i: ids[ptr[i] .. ptr[i + 1])). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 // the dist build: worker threads run compiled JavaScript (`npm test` builds first)
 import { ingest } from "../../dist/ingest/index.js";
-import { tokenizeAndFit, workersAvailable } from "../../dist/text/parallel.js";
+import type { Paper } from "../../dist/ingest/types.js";
+import { TextFeed, tokenizeAndFit, workersAvailable } from "../../dist/text/parallel.js";
 import { tokenizeCorpus } from "../../dist/text/tokenize.js";
 import { fitTransform, TFIDF_DEFAULTS } from "../../dist/vectorize/tfidf.js";
 
@@ -40,6 +41,56 @@ describe("text stage on worker threads", () => {
       const single = tokenizeCorpus(papers);
       const differ = single.terms.filter((t, i) => display.get(t) !== single.display[i]);
       expect(differ).toEqual([]);
+    }
+  }, 60_000);
+
+  it("streamed during ingest: the same as one thread, wherever the two threads meet", async () => {
+    expect(TextFeed.usable(2, {})).toBe(true);
+    expect(TextFeed.usable(3, {})).toBe(false);
+    // a later duplicate can add keywords: those texts are not final until the input ends
+    expect(TextFeed.usable(2, { fields: ["title", "keywords"] })).toBe(false);
+    const options = { ...TFIDF_DEFAULTS, ngramRange: [1, 2] as [number, number], minDf: 3 };
+    const input = [{ path: "data/hf-daily-papers.jsonl.gz" }];
+    const single = tokenizeCorpus((await ingest(input)).papers);
+    const one = fitTransform(single, options);
+    const words = (terms: readonly string[], doc: Int32Array): string =>
+      Array.from(doc, (t) => (t < 0 ? "|" : terms[t])).join(" ");
+    // tiny batches (the threads meet anywhere), a worker from the first paper, one batch for
+    // everything (the worker analyses all of it), and a pause before the text stage
+    const setups = [
+      { batch: 7, startAt: 0, pause: 0 },
+      { batch: 500, startAt: 1000, pause: 0 },
+      { batch: 1_000_000, startAt: 0, pause: 0 },
+      { batch: 300, startAt: 0, pause: 1000 },
+    ];
+    for (const { pause, ...o } of setups) {
+      const feed = new TextFeed({}, o);
+      const seen: Paper[] = [];
+      const { papers } = await ingest(input, {
+        onKept: (p) => {
+          seen.push(p);
+          feed.add(p);
+        },
+      });
+      // every kept paper once, in corpus order (duplicates merged into them are not)
+      expect(seen.length).toBe(papers.length);
+      expect(seen.every((p, i) => p === papers[i])).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const { tokens, fitted } = await tokenizeAndFit(papers, {}, options, 2, true, feed);
+      expect(fitted.model.vocabulary).toEqual(one.model.vocabulary);
+      expect(fitted.model.df).toEqual(one.model.df);
+      expect(sameBytes(fitted.matrix.indptr, one.matrix.indptr)).toBe(true);
+      expect(sameBytes(fitted.matrix.indices, one.matrix.indices)).toBe(true);
+      expect(sameBytes(fitted.matrix.data, one.matrix.data)).toBe(true);
+      expect(sameBytes(fitted.counts, one.counts)).toBe(true);
+      // the documents (guided themes match them) in paper order
+      expect(tokens.docs).toHaveLength(papers.length);
+      const differ = tokens.docs.filter(
+        (d, i) => words(tokens.terms, d) !== words(single.terms, single.docs[i] as Int32Array),
+      );
+      expect(differ).toHaveLength(0);
+      const display = new Map(tokens.terms.map((t, i) => [t, tokens.display[i]]));
+      expect(single.terms.filter((t, i) => display.get(t) !== single.display[i])).toEqual([]);
     }
   }, 60_000);
 });
