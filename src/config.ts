@@ -107,7 +107,7 @@ const clusterSchema = z.strictObject({
   dims: z
     .union([z.number().int().min(2), z.literal("auto")])
     .optional()
-    .describe("LSA dimensions (default auto: √n within [10, 100])"),
+    .describe("LSA dimensions (default auto: √n within [10, 64])"),
   otherThreshold: z
     .number()
     .min(-1)

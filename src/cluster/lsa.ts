@@ -54,7 +54,7 @@ export interface LsaOptions {
 
 export const LSA_DEFAULTS: LsaOptions = {
   dims: 100,
-  powerIterations: 3,
+  powerIterations: 2,
   oversample: 10,
   sample: 20_000,
   maxFeatures: Number.MAX_SAFE_INTEGER,
