@@ -123,16 +123,14 @@ export function unigramCounts(docs: readonly Int32Array[], nTerms: number): Unig
 
 /**
  * The n-gram counts of a set of documents: unigram counts by term id, longer n-grams in an
- * interned table (document frequency in field 2 of each slot), and each document as its
+ * interned table (document frequencies, and total counts when asked), and each document as its
  * distinct candidate n-gram ids with their counts, so that the matrix needs no second round
  * of hashing once the vocabulary is known. A chunk counted on a worker thread has its own
  * term ids; `mergeCounts` maps it into the main thread's.
  */
 export interface NgramCounts {
   table: NgramTable;
-  /** total count of each longer n-gram, by slot (only when maxFeatures needs it) */
-  slotTf: Float64Array | null;
-  /** the documents' id rows, in segments (one per chunk, in document order) */
+  /** the documents' id rows, in segments (one per batch, in document order) */
   rows: IdRows[];
 }
 
@@ -143,10 +141,20 @@ export interface IdRows {
   counts: Uint16Array;
 }
 
+/** Tokens per batch of documents counted together (see countNgrams). */
+export const COUNT_BATCH_TOKENS = 1 << 21;
+
 /**
  * Counts the n-grams of lo..hi words (never across a BOUNDARY). An n-gram occurs in no more
  * documents than any of its words, so with `common` (1 = the term reaches minDf) n-grams with
  * a rarer word are never interned: the table is far smaller, and the vocabulary the same.
+ *
+ * Documents go in batches of about `batchTokens` tokens. In a batch, each document's n-grams
+ * of each length are counted on their own, distinct (so each adds one to its document
+ * frequency); then the batch's distinct pairs go to the table in bulk (see NgramTable.add),
+ * length by length (a trigram's prefix is its bigram's id), and the ids come back into the
+ * rows. Each batch's rows are a segment of their own, so that building the matrix can let
+ * each go once written.
  */
 export function countNgrams(
   docs: readonly Int32Array[],
@@ -154,86 +162,269 @@ export function countNgrams(
   ngramRange: [number, number],
   common: Uint8Array | null,
   wantTf: boolean,
-  table: NgramTable = new NgramTable(nTerms, expectedNgrams(docs, nTerms)),
+  table: NgramTable = new NgramTable(nTerms, expectedNgrams(docs, nTerms), wantTf),
+  batchTokens = COUNT_BATCH_TOKENS,
 ): NgramCounts {
-  const [lo, hi] = ngramRange;
-  const nDocs = docs.length;
-  let slotTf: Float64Array | null = wantTf ? new Float64Array(nTerms * 4) : null;
-  const rowPtr = new Int32Array(nDocs + 1);
-  let rowIds = new Int32Array(Math.max(1024, nDocs * 64));
-  let rowCounts = new Uint16Array(rowIds.length);
-  let occ = new Int32Array(1024);
-  let nRow = 0;
-  for (let d = 0; d < nDocs; d++) {
-    const doc = docs[d] as Int32Array;
-    const n = doc.length;
-    let nOcc = 0;
-    if (occ.length < n * hi) occ = new Int32Array(n * hi * 2);
-    for (let i = 0; i < n; i++) {
-      let id = doc[i] as number;
-      if (id === BOUNDARY || (common !== null && common[id] === 0)) continue;
-      if (lo <= 1) occ[nOcc++] = id;
-      for (let len = 2; len <= hi && i + len <= n; len++) {
-        const t = doc[i + len - 1] as number;
-        if (t === BOUNDARY || (common !== null && common[t] === 0)) break;
-        if (len < lo) {
-          id = table.intern(id, t);
-          continue;
-        }
-        id = table.occur(id, t, d);
-        occ[nOcc++] = id;
-        if (slotTf !== null) {
-          const slot = id - nTerms;
-          slotTf = withIndex(slotTf, slot);
-          slotTf[slot] = (slotTf[slot] as number) + 1;
-        }
-      }
+  const rows: IdRows[] = [];
+  const scratch = new BatchScratch();
+  for (let d0 = 0; d0 < docs.length;) {
+    let d1 = d0;
+    let tokens = 0;
+    while (
+      d1 < docs.length &&
+      (d1 === d0 || tokens + (docs[d1] as Int32Array).length <= batchTokens)
+    ) {
+      tokens += (docs[d1] as Int32Array).length;
+      d1++;
     }
-    // the document's distinct ids, increasing, with their counts
-    const sorted = occ.subarray(0, nOcc).sort();
-    if (nRow + nOcc > rowIds.length) {
-      const size = Math.max(rowIds.length * 2, nRow + nOcc);
-      const ids = new Int32Array(size);
-      ids.set(rowIds.subarray(0, nRow));
-      const cs = new Uint16Array(size);
-      cs.set(rowCounts.subarray(0, nRow));
-      rowIds = ids;
-      rowCounts = cs;
-    }
-    for (let i = 0; i < nOcc;) {
-      const id = sorted[i] as number;
-      let j = i + 1;
-      while (j < nOcc && sorted[j] === id) j++;
-      rowIds[nRow] = id;
-      rowCounts[nRow] = Math.min(65535, j - i);
-      nRow++;
-      i = j;
-    }
-    rowPtr[d + 1] = nRow;
+    rows.push(countBatch(docs, d0, d1, ngramRange, common, wantTf, table, scratch));
+    d0 = d1;
   }
-  return {
-    table,
-    slotTf,
-    rows: [{ ptr: rowPtr, ids: rowIds.slice(0, nRow), counts: rowCounts.slice(0, nRow) }],
-  };
+  if (docs.length === 0)
+    rows.push({ ptr: new Int32Array(1), ids: new Int32Array(0), counts: new Uint16Array(0) });
+  table.releaseScratch();
+  return { table, rows };
+}
+
+/** One length's distinct n-grams of a batch, document by document. */
+interface LengthRun {
+  /** per document: where its distinct n-grams start (nDocs + 1) */
+  ptr: Int32Array;
+  /** each n-gram's prefix (a term id, or for trigrams the bigram's index in this batch) */
+  prefix: Int32Array;
+  /** its last term */
+  term: Int32Array;
+  /** its id, once the table has answered */
+  ids: Int32Array;
+  counts: Uint16Array;
+  n: number;
 }
 
 /**
- * How many distinct longer n-grams to size the table for: a quarter of the tokens (about what
- * arXiv abstracts give), up to 4M; growing past that re-hashes, which costs a pass over it.
+ * The distinct n-grams of one document: an open-addressing set of (prefix, term) pairs giving
+ * each pair's index in the batch's run, emptied for the next document by a stamp (no
+ * clearing). Faster here than sorting each document's pairs.
+ */
+class DocSet {
+  private keyA = new Int32Array(1 << 9);
+  private keyB = new Int32Array(1 << 9);
+  private index = new Int32Array(1 << 9);
+  private stamp = new Int32Array(1 << 9);
+  private mask = (1 << 9) - 1;
+  private now = 0;
+
+  /** Starts a document with room for `n` pairs. */
+  reset(n: number): void {
+    if (n * 2 > this.mask + 1) {
+      let cap = this.mask + 1;
+      while (cap < n * 2) cap <<= 1;
+      this.keyA = new Int32Array(cap);
+      this.keyB = new Int32Array(cap);
+      this.index = new Int32Array(cap);
+      this.stamp = new Int32Array(cap);
+      this.mask = cap - 1;
+      this.now = 0;
+    }
+    this.now++;
+  }
+
+  /** The index of (a, b) in this document's run; when new, it is added as `next` and -1 - next returned. */
+  find(a: number, b: number, next: number): number {
+    const m = this.mask;
+    const now = this.now;
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b);
+    h ^= h >>> 15;
+    for (let i = h & m; ; i = (i + 1) & m) {
+      if (this.stamp[i] !== now) {
+        this.stamp[i] = now;
+        this.keyA[i] = a;
+        this.keyB[i] = b;
+        this.index[i] = next;
+        return -1 - next;
+      }
+      if (this.keyA[i] === a && this.keyB[i] === b) return this.index[i] as number;
+    }
+  }
+}
+
+/** Growable scratch arrays reused from batch to batch. */
+class BatchScratch {
+  runs: LengthRun[] = [];
+  set = new DocSet();
+  bigrams = new DocSet();
+  ident: Int32Array | null = null;
+  /** per term: the last document that had it (+ 1), and its index in the unigram run */
+  seen = new Int32Array(0);
+
+  run(len: number, nDocs: number, capacity: number): LengthRun {
+    let r = this.runs[len];
+    if (!r || r.ids.length < capacity || r.ptr.length < nDocs + 1) {
+      const size = Math.max(capacity, r ? r.ids.length : 0);
+      r = {
+        ptr: new Int32Array(Math.max(nDocs + 1, r ? r.ptr.length : 0)),
+        prefix: new Int32Array(size),
+        term: new Int32Array(size),
+        ids: new Int32Array(size),
+        counts: new Uint16Array(size),
+        n: 0,
+      };
+      this.runs[len] = r;
+    }
+    r.n = 0;
+    return r;
+  }
+}
+
+function countBatch(
+  docs: readonly Int32Array[],
+  d0: number,
+  d1: number,
+  ngramRange: [number, number],
+  common: Uint8Array | null,
+  wantTf: boolean,
+  table: NgramTable,
+  scratch: BatchScratch,
+): IdRows {
+  const [lo, hi] = ngramRange;
+  if (hi > 3) throw new Error(`n-grams up to 3 words are counted, not ${hi}`);
+  const nDocs = d1 - d0;
+  let tokens = 0;
+  for (let d = d0; d < d1; d++) tokens += (docs[d] as Int32Array).length;
+  const ok = (t: number): boolean => t !== BOUNDARY && (common === null || common[t] === 1);
+  const runs: LengthRun[] = [];
+  // unigrams (only when counted): each document's distinct term ids, with their counts
+  if (lo <= 1) {
+    const run = scratch.run(1, nDocs, tokens);
+    let seen = scratch.seen;
+    let at = 0;
+    for (let d = d0; d < d1; d++) {
+      const doc = docs[d] as Int32Array;
+      const mark = d + 1;
+      for (let i = 0; i < doc.length; i++) {
+        const t = doc[i] as number;
+        if (!ok(t)) continue;
+        if (2 * t + 1 >= seen.length) {
+          const grown = new Int32Array(Math.max(2 * t + 2, seen.length * 2));
+          grown.set(seen);
+          seen = grown;
+          scratch.seen = seen;
+        }
+        if (seen[2 * t] === mark) {
+          const j = seen[2 * t + 1] as number;
+          const c = run.counts[j] as number;
+          if (c < 65535) run.counts[j] = c + 1;
+        } else {
+          seen[2 * t] = mark;
+          seen[2 * t + 1] = at;
+          run.ids[at] = t;
+          run.counts[at] = 1;
+          at++;
+        }
+      }
+      run.ptr[d - d0 + 1] = at;
+    }
+    run.n = at;
+    // marks are documents + 1 of this call: clear them so that the next batch's cannot clash
+    seen.fill(0);
+    runs[1] = run;
+  }
+  // longer n-grams, length by length: each document's distinct pairs, then the table's ids
+  const { set, bigrams } = scratch;
+  for (let len = 2; len <= hi; len++) {
+    const run = scratch.run(len, nDocs, tokens);
+    const prev = runs[len - 1];
+    let at = 0;
+    for (let d = d0; d < d1; d++) {
+      const doc = docs[d] as Int32Array;
+      set.reset(doc.length);
+      if (len === 3) {
+        // the document's bigrams, to find each trigram's bigram by
+        const p = prev as LengthRun;
+        bigrams.reset(doc.length);
+        for (let j = p.ptr[d - d0] as number; j < (p.ptr[d - d0 + 1] as number); j++) {
+          bigrams.find(p.prefix[j] as number, p.term[j] as number, j);
+        }
+      }
+      for (let i = 0; i + len <= doc.length; i++) {
+        const a = doc[i] as number;
+        const last = doc[i + len - 1] as number;
+        if (!ok(a) || !ok(last) || (len === 3 && !ok(doc[i + 1] as number))) continue;
+        // a bigram's prefix is its first term; a trigram's, its bigram's index in this batch
+        const prefix = len === 2 ? a : bigrams.find(a, doc[i + 1] as number, -1);
+        const j = set.find(prefix, last, at);
+        if (j >= 0) {
+          const c = run.counts[j] as number;
+          if (c < 65535) run.counts[j] = c + 1;
+        } else {
+          run.prefix[at] = prefix;
+          run.term[at] = last;
+          run.counts[at] = 1;
+          at++;
+        }
+      }
+      run.ptr[d - d0 + 1] = at;
+    }
+    run.n = at;
+    if (len === 3) {
+      // prefixes as the bigrams' ids
+      const p = prev as LengthRun;
+      for (let j = 0; j < at; j++) run.prefix[j] = p.ids[run.prefix[j] as number] as number;
+    }
+    const n = at;
+    table.add(
+      {
+        n,
+        prefix: run.prefix.subarray(0, n),
+        term: run.term.subarray(0, n),
+        target: identity(scratch, n),
+        df: len >= lo ? 1 : 0,
+        tf: wantTf && len >= lo ? run.counts : null,
+      },
+      run.ids,
+    );
+    runs[len] = run;
+  }
+  // the batch's rows: each document's distinct ids of lengths lo..hi, with their counts
+  let total = 0;
+  for (let len = lo; len <= hi; len++) total += (runs[len] as LengthRun).n;
+  const ptr = new Int32Array(nDocs + 1);
+  const ids = new Int32Array(total);
+  const counts = new Uint16Array(total);
+  let at = 0;
+  for (let d = 0; d < nDocs; d++) {
+    for (let len = lo; len <= hi; len++) {
+      const run = runs[len] as LengthRun;
+      const to = run.ptr[d + 1] as number;
+      for (let j = run.ptr[d] as number; j < to; j++, at++) {
+        ids[at] = run.ids[j] as number;
+        counts[at] = run.counts[j] as number;
+      }
+    }
+    ptr[d + 1] = at;
+  }
+  return { ptr, ids, counts };
+}
+
+/** 0, 1, .., n - 1 (kept in the scratch). */
+function identity(scratch: BatchScratch, n: number): Int32Array {
+  let a = scratch.ident;
+  if (!a || a.length < n) {
+    a = new Int32Array(Math.max(n, a ? a.length * 2 : 0));
+    for (let i = 0; i < a.length; i++) a[i] = i;
+    scratch.ident = a;
+  }
+  return a.subarray(0, n);
+}
+
+/**
+ * How many distinct longer n-grams to size the table for: a quarter of the tokens, and a
+ * third more for its growth when other threads' counts are merged into it (about what arXiv
+ * abstracts give), up to 4M; growing past that re-hashes a partition at a time.
  */
 function expectedNgrams(docs: readonly Int32Array[], nTerms: number): number {
   let tokens = 0;
   for (const d of docs) tokens += d.length;
-  return Math.max(nTerms * 4, Math.min(tokens >> 2, 1 << 22));
-}
-
-/** `a`, or a copy at least twice as long, so that index i exists. */
-function withIndex(a: Float64Array, i: number): Float64Array {
-  if (i < a.length) return a;
-  const grown = new Float64Array(Math.max(a.length * 2, i + 1));
-  grown.set(a);
-  return grown;
+  return Math.max(nTerms * 4, Math.min(Math.floor(tokens / 3), 1 << 22));
 }
 
 /** What a worker thread's counts travel as (typed arrays only). */
@@ -244,6 +435,7 @@ export interface CountsMessage {
   entries: Int32Array;
   /** per slot: document frequency */
   df: Int32Array;
+  /** per slot: total count (when kept) */
   slotTf: Float64Array | null;
 }
 
@@ -253,16 +445,17 @@ export function countsMessage(c: NgramCounts): CountsMessage {
     nTerms: c.table.nTerms,
     nSlots,
     entries: c.table.entries.slice(0, nSlots * STRIDE),
-    df: c.table.df.slice(0, nSlots),
-    slotTf: c.slotTf ? c.slotTf.slice(0, nSlots) : null,
+    df: c.table.df().slice(0, nSlots),
+    slotTf: c.table.totals()?.slice(0, nSlots) ?? null,
   };
 }
 
 /**
- * Adds a chunk's n-gram counts (its term ids mapped by `termMap`) into `into`: n-grams
- * interned in slot order (a prefix always precedes its extensions), document frequencies and
- * totals added. Unigram counts are merged by the caller (who knows every chunk's terms); the
- * chunk's rows stay with it. Returns the chunk's slot → id in `into`.
+ * Adds a chunk's n-gram counts (its term ids mapped by `termMap`) into `into`: its n-grams go
+ * to the table in bulk, bigrams first, then each longer length (a prefix always precedes its
+ * extensions in slot order, so its id is known by then), document frequencies and totals
+ * added. Unigram counts are merged by the caller (who knows every chunk's terms); the chunk's
+ * rows stay with it. Returns the chunk's slot → id in `into`.
  */
 export function mergeCounts(
   into: NgramCounts,
@@ -273,21 +466,35 @@ export function mergeCounts(
   const slotMap = new Int32Array(part.nSlots);
   const e = part.entries;
   const local = part.nTerms;
+  // each slot's length: 2 when its prefix is a term, else one more than its prefix's
+  const len = new Uint8Array(part.nSlots);
+  let longest = 1;
   for (let s = 0; s < part.nSlots; s++) {
-    const o = s * STRIDE;
-    const prefix = e[o] as number;
-    const mapped =
-      prefix < local ? (termMap[prefix] as number) : (slotMap[prefix - local] as number);
-    const gid = t.intern(mapped, termMap[e[o + 1] as number] as number);
-    slotMap[s] = gid;
-    const at = gid - t.nTerms;
-    t.df[at] = (t.df[at] as number) + (part.df[s] as number);
-    if (into.slotTf !== null && part.slotTf !== null) {
-      const slot = gid - t.nTerms;
-      into.slotTf = withIndex(into.slotTf, slot);
-      into.slotTf[slot] = (into.slotTf[slot] as number) + (part.slotTf[s] as number);
-    }
+    const prefix = e[s * STRIDE] as number;
+    const l = prefix < local ? 2 : (len[prefix - local] as number) + 1;
+    len[s] = l;
+    if (l > longest) longest = l;
   }
+  const prefix = new Int32Array(part.nSlots);
+  const term = new Int32Array(part.nSlots);
+  const target = new Int32Array(part.nSlots);
+  const df = new Int32Array(part.nSlots);
+  const tf = part.slotTf && t.keepsTotals ? new Float64Array(part.nSlots) : null;
+  for (let l = 2; l <= longest; l++) {
+    let n = 0;
+    for (let s = 0; s < part.nSlots; s++) {
+      if (len[s] !== l) continue;
+      const p = e[s * STRIDE] as number;
+      prefix[n] = p < local ? (termMap[p] as number) : (slotMap[p - local] as number);
+      term[n] = termMap[e[s * STRIDE + 1] as number] as number;
+      target[n] = s;
+      df[n] = part.df[s] as number;
+      if (tf && part.slotTf) tf[n] = part.slotTf[s] as number;
+      n++;
+    }
+    t.add({ n, prefix, term, target, df, tf }, slotMap);
+  }
+  t.releaseScratch();
   return slotMap;
 }
 
@@ -326,11 +533,12 @@ export function fitVocabulary(
   if (nDocs === 0) throw new UserError(msg.emptyCorpus());
   const [lo] = o.ngramRange;
   const { minCount, maxCount } = dfBounds(o, nDocs);
-  const { table, slotTf } = counts;
+  const { table } = counts;
+  const slotTf = table.totals();
   const { df: uniDf, tf: uniTf } = uni;
   const nTerms = table.nTerms;
   const nIds = table.size;
-  const slotDf = table.df;
+  const slotDf = table.df();
   const df = (id: number): number =>
     id < nTerms ? (lo <= 1 ? (uniDf[id] as number) : 0) : (slotDf[id - nTerms] as number);
   const tf = (id: number): number =>

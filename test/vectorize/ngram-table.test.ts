@@ -32,23 +32,54 @@ describe("interned n-gram table", () => {
     expect(new Set(ids.values()).size).toBe(ids.size);
   });
 
-  it("counts each n-gram's documents once per document, through growths", () => {
-    const t = new NgramTable(50, 1);
-    const df = new Map<number, Set<number>>();
-    let x = 7;
-    for (let doc = 0; doc < 200; doc++) {
-      for (let i = 0; i < 30; i++) {
-        x = (x * 1103515245 + 12345) % 2147483648;
-        const a = x % 50;
-        const b = Math.floor(x / 50) % 50;
-        const id = t.occur(a, b, doc);
-        expect(t.get(a, b)).toBe(id);
-        const docs = df.get(id) ?? new Set<number>();
-        docs.add(doc);
-        df.set(id, docs);
+  it("adds batches of records: ids, document frequencies and totals, over many partitions and growths", () => {
+    for (const expected of [1, 1 << 20]) {
+      const t = new NgramTable(50, expected, true);
+      const df = new Map<string, number>();
+      const tf = new Map<string, number>();
+      const ids = new Map<string, number>();
+      let x = 7;
+      for (let batch = 0; batch < 20; batch++) {
+        const n = 500;
+        const r = {
+          n,
+          prefix: new Int32Array(n),
+          term: new Int32Array(n),
+          target: Int32Array.from({ length: n }, (_, i) => n - 1 - i),
+          df: new Int32Array(n),
+          tf: new Float64Array(n),
+        };
+        for (let i = 0; i < n; i++) {
+          x = (x * 1103515245 + 12345) % 2147483648;
+          r.prefix[i] = x % 50;
+          r.term[i] = Math.floor(x / 50) % 50;
+          r.df[i] = 1 + (i % 3);
+          r.tf[i] = 2 + (i % 5);
+        }
+        const out = new Int32Array(n).fill(-1);
+        t.add(r, out);
+        for (let i = 0; i < n; i++) {
+          const key = `${r.prefix[i]},${r.term[i]}`;
+          const id = out[r.target[i] as number] as number;
+          expect(id).toBe(t.get(r.prefix[i] as number, r.term[i] as number));
+          if (ids.has(key)) expect(id).toBe(ids.get(key));
+          ids.set(key, id);
+          df.set(key, (df.get(key) ?? 0) + (r.df[i] as number));
+          tf.set(key, (tf.get(key) ?? 0) + (r.tf[i] as number));
+        }
       }
+      expect(t.size).toBe(50 + ids.size);
+      expect(new Set(ids.values()).size).toBe(ids.size);
+      const dfs = t.df();
+      const tfs = t.totals() as Float64Array;
+      for (const [key, id] of ids) {
+        expect(t.terms(id)).toEqual(key.split(",").map(Number));
+        expect(dfs[id - 50]).toBe(df.get(key));
+        expect(tfs[id - 50]).toBe(tf.get(key));
+      }
+      // a single intern after the batches finds the same ids
+      const [a, b] = [...ids.keys()][0]!.split(",").map(Number) as [number, number];
+      expect(t.intern(a, b)).toBe(ids.get(`${a},${b}`));
     }
-    for (const [id, docs] of df) expect(t.df[id - 50]).toBe(docs.size);
-    expect(t.size).toBe(50 + df.size);
   });
 });

@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TokenDocs } from "../../src/text/tokenize.js";
-import { fit, fitTransform, transform, type TfidfOptions } from "../../src/vectorize/tfidf.js";
+import {
+  countNgrams,
+  fit,
+  fitTransform,
+  transform,
+  type TfidfOptions,
+} from "../../src/vectorize/tfidf.js";
 import { FIX } from "../helpers.js";
 
 /** Token docs from space-joined token strings (no boundaries), as the fixture holds them. */
@@ -150,5 +156,67 @@ describe("TF-IDF model", () => {
       /maxDf keeps fewer documents than vectorize.minDf/,
     );
     expect(() => fit({ terms: [], display: [], docs: [] })).toThrow(/the corpus holds no papers/);
+  });
+
+  it("counts n-grams as their definition says, in batches of any size", () => {
+    // a seeded corpus of 40 terms with sentence boundaries; terms 35.. are not common
+    let x = 11;
+    const next = (m: number): number => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % m;
+    };
+    const docs = Array.from({ length: 300 }, () =>
+      Int32Array.from({ length: 1 + next(60) }, () => (next(9) === 0 ? -1 : next(40))),
+    );
+    const common = Uint8Array.from({ length: 40 }, (_, t) => (t < 35 ? 1 : 0));
+    const terms = Array.from({ length: 40 }, (_, t) => `t${t}`);
+    for (const range of [
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ] as [number, number][]) {
+      // the definition: each document's n-grams of lo..hi common words, never across -1
+      const df = new Map<string, number>();
+      const tf = new Map<string, number>();
+      const rows = docs.map((doc) => {
+        const row = new Map<string, number>();
+        for (let n = range[0]; n <= range[1]; n++) {
+          for (let i = 0; i + n <= doc.length; i++) {
+            const words = Array.from(doc.subarray(i, i + n));
+            if (words.some((w) => w < 0 || common[w] === 0)) continue;
+            const text = words.map((w) => terms[w]).join(" ");
+            row.set(text, (row.get(text) ?? 0) + 1);
+          }
+        }
+        for (const [text, c] of row) {
+          df.set(text, (df.get(text) ?? 0) + 1);
+          tf.set(text, (tf.get(text) ?? 0) + c);
+        }
+        return row;
+      });
+      for (const batch of [1, 7, 100, 1 << 21]) {
+        const c = countNgrams(docs, 40, range, common, true, undefined, batch);
+        const tableDf = c.table.df();
+        const tableTf = c.table.totals() as Float64Array;
+        const got = c.rows.flatMap((g) =>
+          Array.from({ length: g.ptr.length - 1 }, (_, r) => {
+            const row = new Map<string, number>();
+            for (let p = g.ptr[r] as number; p < (g.ptr[r + 1] as number); p++) {
+              const id = g.ids[p] as number;
+              const text = c.table.text(id, terms);
+              row.set(text, g.counts[p] as number);
+              if (id >= 40) {
+                expect(tableDf[id - 40], text).toBe(df.get(text));
+                expect(tableTf[id - 40], text).toBe(tf.get(text));
+              }
+            }
+            return row;
+          }),
+        );
+        expect(got, `ngramRange ${range}, batches of ${batch} tokens`).toEqual(rows);
+      }
+    }
   });
 });
