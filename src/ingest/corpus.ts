@@ -88,7 +88,9 @@ export class CorpusBuilder {
   private readonly origin: number[] = [];
   private readonly rejects: Reject[] = [];
   private readonly byId = new Map<string, number>();
+  /** title key → first kept paper with it; built only once a paper with a derived id comes */
   private readonly byTitle = new Map<string, number>();
+  private byTitleBuilt = false;
   private readonly stats: SourceStats[];
 
   constructor(
@@ -113,9 +115,12 @@ export class CorpusBuilder {
       return;
     }
     const p = item.paper;
-    const tk = titleKey(p.title);
+    // titles only match when one side has a derived id: until a paper with one comes, no
+    // title key is needed (an arXiv-only corpus never computes one)
+    if (!this.byTitleBuilt && isDerivedId(p.id)) this.buildByTitle();
+    const tk = this.byTitleBuilt ? titleKey(p.title) : null;
     let at = this.byId.get(p.id);
-    if (at === undefined) {
+    if (at === undefined && tk !== null) {
       const t = this.byTitle.get(tk);
       if (t !== undefined && (isDerivedId(p.id) || isDerivedId((this.papers[t] as Paper).id)))
         at = t;
@@ -131,9 +136,18 @@ export class CorpusBuilder {
     this.papers.push(p);
     this.origin.push(input);
     this.byId.set(p.id, at);
-    if (!this.byTitle.has(tk)) this.byTitle.set(tk, at);
+    if (tk !== null && !this.byTitle.has(tk)) this.byTitle.set(tk, at);
     s.kept++;
     this.onKept?.(p);
+  }
+
+  /** The first kept paper of each title key, from the papers kept so far. */
+  private buildByTitle(): void {
+    this.papers.forEach((q, i) => {
+      const k = titleKey(q.title);
+      if (!this.byTitle.has(k)) this.byTitle.set(k, i);
+    });
+    this.byTitleBuilt = true;
   }
 
   finish(): Corpus {

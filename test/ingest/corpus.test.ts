@@ -134,6 +134,22 @@ describe("CorpusBuilder", () => {
     expect(c.summary.inputs[0]?.undated).toBe(0);
   });
 
+  it("merges a record without an id into an earlier one with the same title and an arXiv id", () => {
+    // the papers with arXiv ids come first: their title keys are found once one without comes
+    const b = new CorpusBuilder(["api", "page"]);
+    b.add(0, paper({ id: "2401.00007", title: "Other Paper" }));
+    b.add(0, paper({ id: "2401.01335", title: "Self-play fine-tuning", date: "2024-01-02" }));
+    b.add(1, paper({ title: "Self-Play  Fine-Tuning!", upvotes: 5 }));
+    b.add(1, paper({ title: "A third paper" }));
+    const c = b.finish();
+    expect(c.papers.map((p) => p.id)).toEqual([
+      "2401.00007",
+      "2401.01335",
+      derivedId("A third paper"),
+    ]);
+    expect(c.papers[1]).toMatchObject({ upvotes: 5, date: "2024-01-02" });
+  });
+
   it("keeps papers with different arXiv ids apart even when titles match", () => {
     const b = new CorpusBuilder(["a"]);
     b.add(0, paper({ id: "1001.00001", title: "Introduction" }));
