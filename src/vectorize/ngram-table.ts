@@ -8,11 +8,12 @@
  * The lookup structure is cut into partitions by the pair's hash, each an open-addressing
  * table of about half a megabyte, and n-grams mostly arrive in bulk (`add`): a batch is first
  * bucketed by partition, then each partition's records are looked up one after another. A
- * probe into one table far larger than the caches costs a cache and a TLB miss (about 200 ns
- * here, measured in bench/README.md's note on memory latency) and the next probe waits on
- * nothing it could overlap with; a partition's table stays in the L2 cache and TLB while its
- * records go through, and independent probes overlap. At 143k abstracts (12M bigram
- * occurrences, 3M distinct) counting takes a third of the time it took with one table.
+ * probe into one table far larger than the caches costs a cache and a TLB miss (dependent
+ * random reads on the 2-core benchmark machine: about 15 ns within 1 MB, 90 ns at 4 MB,
+ * 200 ns at 32 MB and beyond); a partition's table is read through first (sequential reads
+ * are cheap) and then stays in the L2 cache and TLB while its records go through. At 143k
+ * abstracts (12M bigram occurrences, 3M distinct) counting takes a third of the time it took
+ * with one table.
  *
  * Each bucket holds its pair, its slot and the n-gram's document frequency side by side; a
  * partition's totals (when kept) sit in an array beside its buckets. `df()` and `totals()`
