@@ -304,16 +304,24 @@ export function termPeriodCounts(
   columns: readonly number[],
 ): number[][] {
   const pIndex = new Map(periods.map((k, i) => [k, i]));
-  const cIndex = new Map(columns.map((c, i) => [c, i]));
-  const out = columns.map(() => new Array<number>(periods.length).fill(0));
+  // column → its place in `columns` + 1 (0: not asked for), a typed lookup per entry
+  const cIndex = new Int32Array(matrix.nCols);
+  columns.forEach((c, i) => {
+    if (c >= 0 && c < matrix.nCols) cIndex[c] = i + 1;
+  });
+  const counts = new Int32Array(columns.length * periods.length);
   for (let r = 0; r < matrix.nRows; r++) {
     const key = periodOf[r];
     const pi = key === null || key === undefined ? undefined : pIndex.get(key);
     if (pi === undefined) continue;
     for (let p = matrix.indptr[r] as number; p < (matrix.indptr[r + 1] as number); p++) {
-      const ci = cIndex.get(matrix.indices[p] as number);
-      if (ci !== undefined) (out[ci] as number[])[pi] = ((out[ci] as number[])[pi] as number) + 1;
+      const ci = cIndex[matrix.indices[p] as number] as number;
+      if (ci > 0)
+        counts[(ci - 1) * periods.length + pi] =
+          (counts[(ci - 1) * periods.length + pi] as number) + 1;
     }
   }
-  return out;
+  return columns.map((_, i) =>
+    Array.from(counts.subarray(i * periods.length, (i + 1) * periods.length)),
+  );
 }

@@ -84,9 +84,9 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
   const asOf = asOfGiven ?? latest;
   if (asOf < earliest) throw new UserError(msg.asOfBeforeData(asOf, earliest));
 
-  const periodCol: string[] = [];
-  const themeCol: string[] = [];
-  const upCol: number[] = [];
+  // papers per day and theme first (a day has one period), so that danfojs sums a row per
+  // day and theme into periods rather than a row per paper (at 1M papers, a fifth as many)
+  const perDay = new Map<string, Int32Array>();
   let afterAsOf = 0;
   let hasUpvotes = false;
   input.dates.forEach((d, i) => {
@@ -96,12 +96,27 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
       return;
     }
     const t = input.themes[i] as number;
-    periodCol.push(periodOf(d, period));
-    themeCol.push(names[t < 0 ? otherIdx : t] as string);
-    const u = input.upvotes?.[i];
-    if (u !== undefined) hasUpvotes = true;
-    upCol.push(u === undefined ? NaN : u);
+    let day = perDay.get(d);
+    if (!day) {
+      day = new Int32Array(names.length);
+      perDay.set(d, day);
+    }
+    const ti = t < 0 ? otherIdx : t;
+    day[ti] = (day[ti] as number) + 1;
+    if (input.upvotes?.[i] !== undefined) hasUpvotes = true;
   });
+  const dayPeriod: string[] = [];
+  const dayTheme: string[] = [];
+  const dayCount: number[] = [];
+  for (const d of [...perDay.keys()].sort()) {
+    const key = periodOf(d, period);
+    (perDay.get(d) as Int32Array).forEach((n, t) => {
+      if (n === 0) return;
+      dayPeriod.push(key);
+      dayTheme.push(names[t] as string);
+      dayCount.push(n);
+    });
+  }
 
   const keys = periodRange(earliest, asOf, period);
   const pIndex = new Map(keys.map((k, i) => [k, i]));
@@ -110,31 +125,38 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
   const upSum = names.map(() => new Array<number | null>(keys.length).fill(null));
   const upMedian = names.map(() => new Array<number | null>(keys.length).fill(null));
 
-  const df = new dfd.DataFrame({ period: periodCol, theme: themeCol, one: periodCol.map(() => 1) });
-  for (const row of dfd.toJSON(df.groupby(["period", "theme"]).agg({ one: "sum" })) as Record<
-    string,
-    unknown
-  >[]) {
-    const p = pIndex.get(String(row.period)) as number;
-    const t = tIndex.get(String(row.theme)) as number;
-    (counts[t] as number[])[p] = Number(row.one_sum);
+  if (dayCount.length > 0) {
+    const df = new dfd.DataFrame({ period: dayPeriod, theme: dayTheme, n: dayCount });
+    for (const row of dfd.toJSON(df.groupby(["period", "theme"]).agg({ n: "sum" })) as Record<
+      string,
+      unknown
+    >[]) {
+      const p = pIndex.get(String(row.period)) as number;
+      const t = tIndex.get(String(row.theme)) as number;
+      (counts[t] as number[])[p] = Number(row.n_sum);
+    }
   }
   if (hasUpvotes) {
-    const keep = upCol.map((u, i) => (Number.isNaN(u) ? -1 : i)).filter((i) => i >= 0);
-    if (keep.length > 0) {
-      const up = new dfd.DataFrame({
-        period: keep.map((i) => periodCol[i] as string),
-        theme: keep.map((i) => themeCol[i] as string),
-        upvotes: keep.map((i) => upCol[i] as number),
-      });
-      for (const row of dfd.toJSON(
-        up.groupby(["period", "theme"]).agg({ upvotes: ["sum", "median"] }),
-      ) as Record<string, unknown>[]) {
-        const p = pIndex.get(String(row.period)) as number;
-        const t = tIndex.get(String(row.theme)) as number;
-        (upSum[t] as (number | null)[])[p] = Number(row.upvotes_sum);
-        (upMedian[t] as (number | null)[])[p] = Number(row.upvotes_median);
-      }
+    // medians need every paper's upvotes: a row per paper with upvotes
+    const upPeriod: string[] = [];
+    const upTheme: string[] = [];
+    const upvotes: number[] = [];
+    input.dates.forEach((d, i) => {
+      const u = input.upvotes?.[i];
+      if (d === null || d > asOf || u === undefined) return;
+      const t = input.themes[i] as number;
+      upPeriod.push(periodOf(d, period));
+      upTheme.push(names[t < 0 ? otherIdx : t] as string);
+      upvotes.push(u);
+    });
+    const up = new dfd.DataFrame({ period: upPeriod, theme: upTheme, upvotes });
+    for (const row of dfd.toJSON(
+      up.groupby(["period", "theme"]).agg({ upvotes: ["sum", "median"] }),
+    ) as Record<string, unknown>[]) {
+      const p = pIndex.get(String(row.period)) as number;
+      const t = tIndex.get(String(row.theme)) as number;
+      (upSum[t] as (number | null)[])[p] = Number(row.upvotes_sum);
+      (upMedian[t] as (number | null)[])[p] = Number(row.upvotes_median);
     }
   }
 
