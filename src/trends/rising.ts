@@ -222,26 +222,16 @@ export function risingTerms(
     const q = qValue[i] as number;
     return { ...c, q, significant: q < o.alpha && c.direction !== "flat" };
   };
+  const recentRows: number[] = [];
+  for (let r = 0; r < m.nRows; r++) {
+    const key = input.periodOf[r];
+    if (key !== null && key !== undefined && inRecent.has(key)) recentRows.push(r);
+  }
   const examplesFor = (col: number): TermChange["examples"] => {
     const hits: number[] = [];
-    for (let r = 0; r < m.nRows; r++) {
-      const key = input.periodOf[r];
-      if (key === null || key === undefined || !inRecent.has(key)) continue;
-      const a = m.indptr[r] as number;
-      const b = m.indptr[r + 1] as number;
+    for (const r of recentRows) {
       // indices are sorted within a row: binary search
-      let lo = a;
-      let hi = b - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const v = m.indices[mid] as number;
-        if (v === col) {
-          hits.push(r);
-          break;
-        }
-        if (v < col) lo = mid + 1;
-        else hi = mid - 1;
-      }
+      if (rowHas(m.indices, m.indptr[r] as number, m.indptr[r + 1] as number, col)) hits.push(r);
     }
     const ps = input.papers;
     hits.sort(
@@ -304,24 +294,35 @@ export function termPeriodCounts(
   columns: readonly number[],
 ): number[][] {
   const pIndex = new Map(periods.map((k, i) => [k, i]));
-  // column → its place in `columns` + 1 (0: not asked for), a typed lookup per entry
-  const cIndex = new Int32Array(matrix.nCols);
-  columns.forEach((c, i) => {
-    if (c >= 0 && c < matrix.nCols) cIndex[c] = i + 1;
-  });
-  const counts = new Int32Array(columns.length * periods.length);
+  const out = columns.map(() => new Array<number>(periods.length).fill(0));
   for (let r = 0; r < matrix.nRows; r++) {
     const key = periodOf[r];
     const pi = key === null || key === undefined ? undefined : pIndex.get(key);
     if (pi === undefined) continue;
-    for (let p = matrix.indptr[r] as number; p < (matrix.indptr[r + 1] as number); p++) {
-      const ci = cIndex[matrix.indices[p] as number] as number;
-      if (ci > 0)
-        counts[(ci - 1) * periods.length + pi] =
-          (counts[(ci - 1) * periods.length + pi] as number) + 1;
-    }
+    // a few columns: each found by binary search in the row (its columns are sorted), which
+    // reads only the row (a lookup table over the vocabulary misses the caches at every entry)
+    const a = matrix.indptr[r] as number;
+    const b = matrix.indptr[r + 1] as number;
+    columns.forEach((col, ci) => {
+      if (rowHas(matrix.indices, a, b, col)) {
+        const row = out[ci] as number[];
+        row[pi] = (row[pi] as number) + 1;
+      }
+    });
   }
-  return columns.map((_, i) =>
-    Array.from(counts.subarray(i * periods.length, (i + 1) * periods.length)),
-  );
+  return out;
+}
+
+/** Whether indices[a, b) (sorted) holds col. */
+function rowHas(indices: Int32Array, a: number, b: number, col: number): boolean {
+  let lo = a;
+  let hi = b - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = indices[mid] as number;
+    if (v === col) return true;
+    if (v < col) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
