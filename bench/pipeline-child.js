@@ -11,6 +11,8 @@ const config = await loadPipeline(file);
 const r = await runPipeline(config, {
   out,
   timer,
+  // as `papertrends run` does
+  releaseTexts: true,
   ...(threads && threads !== "0" && { threads: Number(threads) }),
   ...(input && { inputs: [input] }),
 });

@@ -663,6 +663,7 @@ Examples:
         }
         const result = await runPipeline(config, {
           timer,
+          releaseTexts: true,
           ...(opts.threads !== undefined && { threads: opts.threads }),
           progress: progressFor(io, config.name),
           ...(opts.input !== undefined && { inputs: opts.input }),

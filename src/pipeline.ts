@@ -68,6 +68,12 @@ export interface RunContext {
   threads?: number;
   /** stage times, for --timings and the benchmarks */
   timer?: StageMarker;
+  /**
+   * let the papers' abstracts go once corpus.jsonl holds them and the text stage has them
+   * (`papertrends run` does, to save memory): the returned corpus's papers then have "" for
+   * their abstracts
+   */
+  releaseTexts?: boolean;
 }
 
 export interface ThemeSettings {
@@ -418,61 +424,89 @@ async function runOnCorpus(
   feed?: TextFeed,
 ): Promise<RunResult> {
   const asOf = context.asOf ?? config.asOf;
-  const themes = await runThemes(
-    corpus.papers,
-    themeSettings(config, themeOverrides(context)),
-    timer,
-    feed,
-  );
   const ts = trendSettings(config, {
     ...(context.period !== undefined && { period: context.period }),
     ...(asOf !== undefined && { asOf }),
   });
-  // trends need dates: a corpus without enough of them still gets its themes and report
-  let trends: TrendsResult | null = null;
-  let trendsError: string | null = null;
-  try {
-    trends = trendsOfThemes(corpus.papers, themes, ts);
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    trendsError = e.message;
-  }
-  timer.mark("trends");
   const period = ts.options.period ?? TRENDS_DEFAULTS.period;
   const outDir = context.out ?? join(config.output, period);
   const preset = context.preset ?? "web";
-  const manifest = {
-    papertrends: VERSION,
-    pipeline: { file: config.file, name: config.name },
-    seed: themes.settings.seed,
-    period,
-    asOf: trends?.series.asOf ?? asOf ?? null,
-    preset,
-    inputs: inputFiles,
-    settings: {
-      text: themes.settings.text,
-      vectorize: themes.settings.vectorize,
-      cluster: { ...themes.settings.cluster, themes: config.themes ?? [] },
-      trends: ts.options,
-    },
-  };
-  // everything goes to a new folder beside the report, which is then swapped in whole
-  const files = await replaceDir(outDir, (dir) =>
-    writeRunFolder(dir, corpus, themes, {
-      title: `${config.description ?? config.name}: trend report`,
-      corpus: config.description ?? config.name,
+  let themes: ThemesOutcome | undefined;
+  let trends: TrendsResult | null = null;
+  let trendsError: string | null = null;
+  // everything goes to a new folder beside the report, which is then swapped in whole; the
+  // corpus files come first, while the text stage's worker goes on with the papers it was fed
+  const files = await replaceDir(outDir, async (dir) => {
+    const corpusFiles = {
+      corpus: join(dir, "corpus.jsonl"),
+      rejects: join(dir, "rejects.jsonl"),
+      summary: join(dir, "summary.json"),
+    };
+    await writeCorpusFiles(corpus, corpusFiles);
+    crashPoint("report-half-written");
+    timer.mark("write corpus");
+    // the abstracts are in corpus.jsonl now, and the feed holds the texts it still needs
+    if (context.releaseTexts && feed?.holdsAllTexts()) releaseAbstracts(corpus.papers);
+    const t = await runThemes(
+      corpus.papers,
+      themeSettings(config, themeOverrides(context)),
+      timer,
+      feed,
+    );
+    themes = t;
+    // trends need dates: a corpus without enough of them still gets its themes and report
+    try {
+      trends = trendsOfThemes(corpus.papers, t, ts);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      trendsError = e.message;
+    }
+    timer.mark("trends");
+    const manifest = {
+      papertrends: VERSION,
+      pipeline: { file: config.file, name: config.name },
+      seed: t.settings.seed,
+      period,
+      asOf: trends?.series.asOf ?? asOf ?? null,
       preset,
-      summary: corpus.summary,
-      papers: corpus.papers,
-      themes: themes.result,
-      trends,
-      trendsError,
-      trendOptions: ts,
-      manifest,
-    }),
-  );
-  timer.mark("write report");
+      inputs: inputFiles,
+      settings: {
+        text: t.settings.text,
+        vectorize: t.settings.vectorize,
+        cluster: { ...t.settings.cluster, themes: config.themes ?? [] },
+        trends: ts.options,
+      },
+    };
+    const written = [
+      ...Object.values(corpusFiles),
+      ...(await writeThemesOutcome(dir, corpus.papers, t)),
+      ...(await writeReportFiles(dir, {
+        title: `${config.description ?? config.name}: trend report`,
+        corpus: config.description ?? config.name,
+        preset,
+        summary: corpus.summary,
+        papers: corpus.papers,
+        themes: t.result,
+        trends,
+        trendsError,
+        trendOptions: ts,
+        manifest,
+      })),
+    ];
+    timer.mark("write report");
+    return written;
+  });
+  if (!themes) throw new Error("the run's folder was written without themes");
   return { corpus, themes, trends, trendsError, outDir, files };
+}
+
+/**
+ * Lets each paper's abstract go (it becomes ""): once corpus.jsonl holds them and the text
+ * stage has what it needs, nothing else reads them, and at 1M papers they are a gigabyte of
+ * the heap that every full garbage collection would walk.
+ */
+function releaseAbstracts(papers: readonly Paper[]): void {
+  for (const p of papers) p.abstract = "";
 }
 
 /** Trends on a folder written by `papertrends cluster` or `run`, with its saved model. */

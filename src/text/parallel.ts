@@ -227,6 +227,14 @@ export class TextFeed {
     this.a = new Analyzer(textOptions);
   }
 
+  /**
+   * Whether the feed holds every text the text stage will read (a worker started: the papers'
+   * own texts are not read again), so that the papers' abstracts may be let go.
+   */
+  holdsAllTexts(): boolean {
+    return this.worker !== null;
+  }
+
   add(p: Paper): void {
     for (const t of paperTexts(p, this.a.options.fields)) this.texts.push(t);
     this.starts.push(this.texts.length);
