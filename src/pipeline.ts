@@ -284,6 +284,15 @@ export async function writeRunFolder(
   themes: Pick<ThemesOutcome, "result" | "model" | "settings">,
   report: ReportInput,
 ): Promise<string[]> {
+  return [
+    ...(await writeRunCorpus(dir, corpus)),
+    ...(await writeThemesOutcome(dir, corpus.papers, themes)),
+    ...(await writeReportFiles(dir, report)),
+  ];
+}
+
+/** The first part of a run's folder: corpus.jsonl, rejects.jsonl and summary.json. */
+async function writeRunCorpus(dir: string, corpus: Corpus): Promise<string[]> {
   const corpusFiles = {
     corpus: join(dir, "corpus.jsonl"),
     rejects: join(dir, "rejects.jsonl"),
@@ -291,11 +300,7 @@ export async function writeRunFolder(
   };
   await writeCorpusFiles(corpus, corpusFiles);
   crashPoint("report-half-written");
-  return [
-    ...Object.values(corpusFiles),
-    ...(await writeThemesOutcome(dir, corpus.papers, themes)),
-    ...(await writeReportFiles(dir, report)),
-  ];
+  return Object.values(corpusFiles);
 }
 
 export interface RunResult {
@@ -437,13 +442,7 @@ async function runOnCorpus(
   // everything goes to a new folder beside the report, which is then swapped in whole; the
   // corpus files come first, while the text stage's worker goes on with the papers it was fed
   const files = await replaceDir(outDir, async (dir) => {
-    const corpusFiles = {
-      corpus: join(dir, "corpus.jsonl"),
-      rejects: join(dir, "rejects.jsonl"),
-      summary: join(dir, "summary.json"),
-    };
-    await writeCorpusFiles(corpus, corpusFiles);
-    crashPoint("report-half-written");
+    const corpusFiles = await writeRunCorpus(dir, corpus);
     timer.mark("write corpus");
     // the abstracts are in corpus.jsonl now, and the feed holds the texts it still needs
     if (context.releaseTexts && feed?.holdsAllTexts()) releaseAbstracts(corpus.papers);
@@ -478,7 +477,7 @@ async function runOnCorpus(
       },
     };
     const written = [
-      ...Object.values(corpusFiles),
+      ...corpusFiles,
       ...(await writeThemesOutcome(dir, corpus.papers, t)),
       ...(await writeReportFiles(dir, {
         title: `${config.description ?? config.name}: trend report`,
