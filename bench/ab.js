@@ -1,0 +1,73 @@
+// Two builds of papertrends timed in one run, alternately, so that the machine's drift
+// (seen here: the same build 20 % slower an hour later) falls on both alike.
+// Usage: node bench/ab.js DIR_A DIR_B [RUNS=3] [INPUT=the 143k file]
+// Each DIR is a built checkout (`git worktree add DIR REV && cd DIR && npm ci && npm run build`).
+// Prints each stage's median (from --timings), the wall time and peak RSS, and B / A.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const [a, b, runsArg = "3", inputArg] = process.argv.slice(2);
+if (!a || !b) {
+  console.error("usage: node bench/ab.js DIR_A DIR_B [RUNS] [INPUT]");
+  process.exit(2);
+}
+const input = resolve(
+  inputArg ?? new URL("../../shared/data/arxiv-abstracts-143k.jsonl.gz", import.meta.url).pathname,
+);
+const out = mkdtempSync(join(tmpdir(), "papertrends-ab-"));
+const median = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** One run of DIR's papertrends: stage → seconds, with "wall" and "peak RSS (MB)". */
+function once(dir) {
+  const t0 = performance.now();
+  const run = spawnSync(
+    "/usr/bin/time",
+    [
+      "-f",
+      "peak RSS %M",
+      process.execPath,
+      "bin/papertrends.js",
+      "run",
+      "pipelines/arxiv-143k.yaml",
+      "--input",
+      input,
+      "--out",
+      join(out, "run"),
+      "--timings",
+    ],
+    { cwd: dir, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 },
+  );
+  if (run.status !== 0) throw new Error(`${dir}: papertrends run failed\n${run.stderr}`);
+  const row = { wall: (performance.now() - t0) / 1000 };
+  for (const line of run.stderr.split("\n")) {
+    const m = /^ {2}(\S.*?)\s{2,}([\d.]+) s/.exec(line);
+    if (m) row[m[1]] = Number(m[2]);
+    const r = /^peak RSS (\d+)/.exec(line);
+    if (r) row["peak RSS (MB)"] = Number(r[1]) / 1024;
+  }
+  return row;
+}
+
+const all = { A: [], B: [] };
+for (let i = 0; i < Number(runsArg); i++) {
+  all.A.push(once(a));
+  all.B.push(once(b));
+}
+const keys = [...new Set([...all.A, ...all.B].flatMap((r) => Object.keys(r)))];
+console.log(`A: ${a}\nB: ${b}\ninput: ${input}; medians of ${runsArg} alternating runs\n`);
+console.log(`${"".padEnd(22)} ${"A".padStart(9)} ${"B".padStart(9)} ${"B / A".padStart(7)}`);
+for (const k of keys) {
+  const xa = all.A.map((r) => r[k]).filter((x) => x !== undefined);
+  const xb = all.B.map((r) => r[k]).filter((x) => x !== undefined);
+  const ma = xa.length ? median(xa) : NaN;
+  const mb = xb.length ? median(xb) : NaN;
+  const f = (x) => (Number.isNaN(x) ? "–" : x.toFixed(2)).padStart(9);
+  const ratio = Number.isNaN(ma) || Number.isNaN(mb) ? "–" : (mb / ma).toFixed(2);
+  console.log(`${k.padEnd(22)} ${f(ma)} ${f(mb)} ${ratio.padStart(7)}`);
+}
