@@ -61,9 +61,9 @@ export function workersAvailable(): boolean {
   return workerUrl.protocol === "file:" && existsSync(fileURLToPath(workerUrl));
 }
 
-/** Round three's request: each of the chunk's n-gram ids' column (or -1), and the weights. */
+/** Round three's request: each of the chunk's n-gram ids' entry key (or -1), and the weights. */
 export interface MatrixRequest {
-  colOf: Int32Array;
+  keyOf: Int32Array;
   weighting: Weighting;
 }
 
@@ -173,7 +173,7 @@ class ChunkWorker {
 
   rowLengths(request: MatrixRequest): Promise<RowLengthsMessage> {
     const reply = this.next<RowLengthsMessage>();
-    this.worker.postMessage(request, [request.colOf.buffer as ArrayBuffer]);
+    this.worker.postMessage(request, [request.keyOf.buffer as ArrayBuffer]);
     return reply;
   }
 
@@ -403,17 +403,17 @@ async function fitRounds(
   const tokens = { terms: a.terms, display: a.displayForms(), docs };
   // round three: every thread turns its ids into columns and counts its rows' entries;
   // round four: each writes its rows straight into the one shared matrix
-  const w8 = weighting(model);
+  const { w: w8, keyOf } = weighting(model, colOf, true);
   const round3 = workers.map((w, i) => {
     const map = maps[i] as Int32Array;
     const slots = slotMaps[i] as Int32Array;
     const local = new Int32Array(map.length + slots.length);
-    for (let t = 0; t < map.length; t++) local[t] = colOf[map[t] as number] as number;
+    for (let t = 0; t < map.length; t++) local[t] = keyOf[map[t] as number] as number;
     for (let s = 0; s < slots.length; s++)
-      local[map.length + s] = colOf[slots[s] as number] as number;
-    return w.rowLengths({ colOf: local, weighting: w8 });
+      local[map.length + s] = keyOf[slots[s] as number] as number;
+    return w.rowLengths({ keyOf: local, weighting: w8 });
   });
-  const mine = idRowLengths(rows, colOf);
+  const mine = idRowLengths(rows, keyOf);
   const theirs = (await Promise.all(round3)).map((m) => m.rowLen);
   // in shared memory: the workers write their rows in place, and the LSA's worker pool
   // uses the matrix without a copy

@@ -115,7 +115,7 @@ function count(
 }
 
 function matrix(port: MessagePort, m: MatrixRequest, rows: IdRows[]): void {
-  const rowLen = idRowLengths(rows, m.colOf);
+  const rowLen = idRowLengths(rows, m.keyOf);
   const reply: RowLengthsMessage = { rowLen };
   port.postMessage(reply, [rowLen.buffer as ArrayBuffer]);
   port.once("message", (f: FillRequest) => {

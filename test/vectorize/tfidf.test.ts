@@ -219,4 +219,40 @@ describe("TF-IDF model", () => {
       }
     }
   });
+
+  it("weighs rows longer than 65,536 entries as short ones (columns in order, counts, norms)", () => {
+    // one document with 70,000 distinct terms in a scrambled order, some repeated
+    const n = 70_000;
+    const terms = Array.from({ length: n }, (_, t) => `w${(t * 7919) % n}`);
+    const big: number[] = [];
+    for (let t = 0; t < n; t++) for (let r = 0; r <= t % 3; r++) big.push(t);
+    const docs = [Int32Array.from(big), Int32Array.from([0, 1, 1, 2])];
+    const { model, matrix } = fitTransform(
+      { terms, display: terms, docs },
+      { ngramRange: [1, 1], minDf: 1, maxDf: 1, sublinearTf: true },
+    );
+    const colOf = new Map(model.vocabulary.map((text, col) => [text, col]));
+    for (let r = 0; r < 2; r++) {
+      const counts = new Map<string, number>();
+      for (const t of docs[r] as Int32Array) {
+        const text = terms[t] as string;
+        counts.set(text, (counts.get(text) ?? 0) + 1);
+      }
+      const raw = new Map<string, number>();
+      for (const [text, c] of counts) {
+        const col = colOf.get(text) as number;
+        raw.set(text, (1 + Math.log(c)) * (model.idf[col] as number));
+      }
+      const norm = Math.sqrt([...raw.values()].reduce((a, w) => a + w * w, 0));
+      const from = matrix.indptr[r] as number;
+      const to = matrix.indptr[r + 1] as number;
+      expect(to - from).toBe(counts.size);
+      for (let p = from; p < to; p++) {
+        const col = matrix.indices[p] as number;
+        if (p > from) expect(col).toBeGreaterThan(matrix.indices[p - 1] as number);
+        const text = model.vocabulary[col] as string;
+        expect(matrix.data[p]).toBeCloseTo((raw.get(text) as number) / norm, 6);
+      }
+    }
+  });
 });
