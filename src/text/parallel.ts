@@ -401,7 +401,7 @@ async function fitRounds(
     keep,
   );
   const tokens = { terms: a.terms, display: a.displayForms(), docs };
-  // round three: every thread turns its ids into columns and counts its rows' entries;
+  // round three: every thread turns its ids into entry keys and counts its rows' entries;
   // round four: each writes its rows straight into the one shared matrix
   const { w: w8, keyOf } = weighting(model, colOf, true);
   const round3 = workers.map((w, i) => {
