@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { median } from "./median.js";
 
 const [a, b, runsArg = "3", inputArg] = process.argv.slice(2);
 if (!a || !b) {
@@ -17,11 +18,6 @@ const input = resolve(
   inputArg ?? new URL("../../shared/data/arxiv-abstracts-143k.jsonl.gz", import.meta.url).pathname,
 );
 const out = mkdtempSync(join(tmpdir(), "papertrends-ab-"));
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** One run of DIR's papertrends: stage → seconds, with "wall" and "peak RSS (MB)". */
 function once(dir) {

@@ -9,17 +9,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { median } from "./median.js";
 import { resample } from "./resample.js";
 import { storeBench } from "./store.js";
 import { renderSvg } from "../dist/charts/render.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const shared = new URL("../../shared/data/", import.meta.url).pathname;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function measure(label, file, extra = []) {
   if (!existsSync(file)) {

@@ -286,7 +286,19 @@ export async function writeRunFolder(
 ): Promise<string[]> {
   return [
     ...(await writeRunCorpus(dir, corpus)),
-    ...(await writeThemesOutcome(dir, corpus.papers, themes)),
+    ...(await writeRunResults(dir, corpus.papers, themes, report)),
+  ];
+}
+
+/** The rest of a run's folder, after its corpus files: themes, model, report and charts. */
+async function writeRunResults(
+  dir: string,
+  papers: readonly Paper[],
+  themes: Pick<ThemesOutcome, "result" | "model" | "settings">,
+  report: ReportInput,
+): Promise<string[]> {
+  return [
+    ...(await writeThemesOutcome(dir, papers, themes)),
     ...(await writeReportFiles(dir, report)),
   ];
 }
@@ -478,8 +490,7 @@ async function runOnCorpus(
     };
     const written = [
       ...corpusFiles,
-      ...(await writeThemesOutcome(dir, corpus.papers, t)),
-      ...(await writeReportFiles(dir, {
+      ...(await writeRunResults(dir, corpus.papers, t, {
         title: `${config.description ?? config.name}: trend report`,
         corpus: config.description ?? config.name,
         preset,

@@ -87,8 +87,11 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
   // papers per day and theme first (a day has one period), so that danfojs sums a row per
   // day and theme into periods rather than a row per paper (at 1M papers, a fifth as many)
   const perDay = new Map<string, Int32Array>();
+  // medians need every paper's upvotes: a row per paper with upvotes
+  const upPeriod: string[] = [];
+  const upTheme: string[] = [];
+  const upvotes: number[] = [];
   let afterAsOf = 0;
-  let hasUpvotes = false;
   input.dates.forEach((d, i) => {
     if (d === null) return;
     if (d > asOf) {
@@ -103,8 +106,14 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
     }
     const ti = t < 0 ? otherIdx : t;
     day[ti] = (day[ti] as number) + 1;
-    if (input.upvotes?.[i] !== undefined) hasUpvotes = true;
+    const u = input.upvotes?.[i];
+    if (u !== undefined) {
+      upPeriod.push(periodOf(d, period));
+      upTheme.push(names[ti] as string);
+      upvotes.push(u);
+    }
   });
+  const hasUpvotes = upvotes.length > 0;
   const dayPeriod: string[] = [];
   const dayTheme: string[] = [];
   const dayCount: number[] = [];
@@ -137,18 +146,6 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
     }
   }
   if (hasUpvotes) {
-    // medians need every paper's upvotes: a row per paper with upvotes
-    const upPeriod: string[] = [];
-    const upTheme: string[] = [];
-    const upvotes: number[] = [];
-    input.dates.forEach((d, i) => {
-      const u = input.upvotes?.[i];
-      if (d === null || d > asOf || u === undefined) return;
-      const t = input.themes[i] as number;
-      upPeriod.push(periodOf(d, period));
-      upTheme.push(names[t < 0 ? otherIdx : t] as string);
-      upvotes.push(u);
-    });
     const up = new dfd.DataFrame({ period: upPeriod, theme: upTheme, upvotes });
     for (const row of dfd.toJSON(
       up.groupby(["period", "theme"]).agg({ upvotes: ["sum", "median"] }),

@@ -166,7 +166,7 @@ export function countNgrams(
   batchTokens = COUNT_BATCH_TOKENS,
 ): NgramCounts {
   const rows: IdRows[] = [];
-  const scratch = new BatchScratch();
+  const scratch = new BatchScratch(nTerms);
   for (let d0 = 0; d0 < docs.length;) {
     let d1 = d0;
     let tokens = 0;
@@ -254,7 +254,11 @@ class BatchScratch {
   bigrams = new DocSet();
   ident: Int32Array | null = null;
   /** per term: the last document that had it (+ 1), and its index in the unigram run */
-  seen = new Int32Array(0);
+  readonly seen: Int32Array;
+
+  constructor(nTerms: number) {
+    this.seen = new Int32Array(2 * nTerms);
+  }
 
   run(len: number, nDocs: number, capacity: number): LengthRun {
     let r = this.runs[len];
@@ -295,7 +299,7 @@ function countBatch(
   // unigrams (only when counted): each document's distinct term ids, with their counts
   if (lo <= 1) {
     const run = scratch.run(1, nDocs, tokens);
-    let seen = scratch.seen;
+    const seen = scratch.seen;
     let at = 0;
     for (let d = d0; d < d1; d++) {
       const doc = docs[d] as Int32Array;
@@ -303,12 +307,6 @@ function countBatch(
       for (let i = 0; i < doc.length; i++) {
         const t = doc[i] as number;
         if (!ok(t)) continue;
-        if (2 * t + 1 >= seen.length) {
-          const grown = new Int32Array(Math.max(2 * t + 2, seen.length * 2));
-          grown.set(seen);
-          seen = grown;
-          scratch.seen = seen;
-        }
         if (seen[2 * t] === mark) {
           const j = seen[2 * t + 1] as number;
           const c = run.counts[j] as number;
