@@ -1,3 +1,5 @@
+import { csrTimesDenseRowsWasm } from "./csr-wasm.js";
+
 /** Compressed sparse rows on typed arrays; column indices sorted within each row. */
 export interface Csr {
   nRows: number;
@@ -99,8 +101,25 @@ export function csrTimesDense(
   return y;
 }
 
-/** Rows [from, to) of X · W into y (see csrTimesDense). */
+/**
+ * Rows [from, to) of X · W into y (see csrTimesDense): by the WebAssembly kernel where it can
+ * take them, else by the TypeScript one (the same outputs to the bit).
+ */
 export function csrTimesDenseRows(
+  m: Csr,
+  w: Float32Array | Float64Array,
+  k: number,
+  colOf: Int32Array | null,
+  y: Float64Array,
+  from: number,
+  to: number,
+): void {
+  if (!csrTimesDenseRowsWasm(m, w, k, colOf, y, from, to))
+    csrTimesDenseRowsScalar(m, w, k, colOf, y, from, to);
+}
+
+/** csrTimesDenseRows in TypeScript: the reference the WebAssembly kernel follows. */
+export function csrTimesDenseRowsScalar(
   m: Csr,
   w: Float32Array | Float64Array,
   k: number,

@@ -1,0 +1,120 @@
+import { CSR_KERNELS_WASM } from "./csr-wasm-bytes.js";
+import type { Csr } from "./sparse.js";
+
+/**
+ * The sparse × dense product (the LSA's kernel) in WebAssembly with two-lane SIMD: the same
+ * arithmetic in the same order as the TypeScript kernel, so outputs are equal to the bit (a
+ * test checks), at about twice its speed. The module's source is scripts/wasm-kernels.js.
+ * Each thread has its own instance and memory: per call, colOf and W are copied in once, and
+ * the rows go through in blocks (their entries copied in, their outputs copied out), so the
+ * callers' arrays (shared or not) stay where they are.
+ */
+
+/** What is used of the WebAssembly API (its types come with the DOM library, not Node's). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+
+interface Exports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  rows_f32: RowsFn;
+  rows_f64: RowsFn;
+}
+
+type RowsFn = (
+  n: number,
+  ptr: number,
+  ind: number,
+  dat: number,
+  col: number,
+  w: number,
+  k: number,
+  out: number,
+  sc: number,
+  sv: number,
+) => void;
+
+/** Entries of a block of rows (a longer row gets a block of its own). */
+const BLOCK_ENTRIES = 1 << 18;
+/** Rows of a block. */
+const BLOCK_ROWS = 2048;
+/** Above this much memory for one call the TypeScript kernel is used instead. */
+export const WASM_MAX_BYTES = 1 << 30;
+
+let exports: Exports | null | undefined;
+
+/** This thread's instance; null where WebAssembly SIMD is not available. */
+function instance(): Exports | null {
+  if (exports !== undefined) return exports;
+  try {
+    const bytes = Buffer.from(CSR_KERNELS_WASM, "base64");
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    exports = new wasm.Instance(new wasm.Module(bytes)).exports as Exports;
+  } catch {
+    exports = null;
+  }
+  return exports;
+}
+
+/**
+ * Rows [from, to) of X · W into y, as csrTimesDenseRows; false (nothing written) when the
+ * WebAssembly kernel cannot take it (no SIMD here, or more memory than WASM_MAX_BYTES).
+ */
+export function csrTimesDenseRowsWasm(
+  m: Csr,
+  w: Float32Array | Float64Array,
+  k: number,
+  colOf: Int32Array | null,
+  y: Float64Array,
+  from: number,
+  to: number,
+): boolean {
+  const x = instance();
+  if (!x) return false;
+  let longest = 0;
+  for (let r = from; r < to; r++)
+    longest = Math.max(longest, (m.indptr[r + 1] as number) - (m.indptr[r] as number));
+  const cap = Math.max(BLOCK_ENTRIES, longest);
+  // the layout: [unused 16 | colOf | W | ptr | ind | dat | out | sc | sv], 16-byte aligned
+  let at = 16;
+  const take = (bytes: number): number => {
+    const a = at;
+    at += Math.ceil(bytes / 16) * 16;
+    return a;
+  };
+  const colAt = colOf ? take(colOf.length * 4) : 0;
+  const wAt = take(w.byteLength);
+  const ptrAt = take((BLOCK_ROWS + 1) * 4);
+  const indAt = take(cap * 4);
+  const datAt = take(cap * 4);
+  const outAt = take(BLOCK_ROWS * k * 8);
+  const scAt = take(longest * 4);
+  const svAt = take(longest * 8);
+  if (at > WASM_MAX_BYTES) return false;
+  const have = x.memory.buffer.byteLength;
+  if (at > have) x.memory.grow(Math.ceil((at - have) / 65536));
+  const buf = x.memory.buffer;
+  if (colOf) new Int32Array(buf, colAt, colOf.length).set(colOf);
+  if (w instanceof Float32Array) new Float32Array(buf, wAt, w.length).set(w);
+  else new Float64Array(buf, wAt, w.length).set(w);
+  const rows = w instanceof Float32Array ? x.rows_f32 : x.rows_f64;
+  const ptr = new Int32Array(buf, ptrAt, BLOCK_ROWS + 1);
+  const ind = new Int32Array(buf, indAt, cap);
+  const dat = new Float32Array(buf, datAt, cap);
+  const out = new Float64Array(buf, outAt, BLOCK_ROWS * k);
+  for (let r0 = from; r0 < to;) {
+    const base = m.indptr[r0] as number;
+    // at least one row, then as many as fit
+    let r1 = r0 + 1;
+    while (r1 < to && r1 - r0 < BLOCK_ROWS && (m.indptr[r1 + 1] as number) - base <= cap) r1++;
+    for (let r = r0; r <= r1; r++) ptr[r - r0] = (m.indptr[r] as number) - base;
+    const end = m.indptr[r1] as number;
+    ind.set(m.indices.subarray(base, end));
+    dat.set(m.data.subarray(base, end));
+    rows(r1 - r0, ptrAt, indAt, datAt, colAt, wAt, k, outAt, scAt, svAt);
+    y.set(out.subarray(0, (r1 - r0) * k), r0 * k);
+    r0 = r1;
+  }
+  return true;
+}
