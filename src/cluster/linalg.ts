@@ -1,3 +1,5 @@
+import { matmulRowsWasm } from "../vectorize/csr-wasm.js";
+
 /** Small dense linear algebra on row-major Float64Arrays (no dependencies, deterministic). */
 
 /** Rows per Gram block: sums are always taken over these blocks, in order, on any thread. */
@@ -84,7 +86,10 @@ export function matmul(
   return c;
 }
 
-/** Rows [from, to) of C = A · B into c. Four columns of A per pass over a row of C. */
+/**
+ * Rows [from, to) of C = A · B into c (written over): by the WebAssembly kernel where it can take them, else
+ * by the TypeScript one (the same outputs to the bit).
+ */
 export function matmulRows(
   a: Float64Array,
   k: number,
@@ -94,6 +99,20 @@ export function matmulRows(
   from: number,
   to: number,
 ): void {
+  if (!matmulRowsWasm(a, k, b, m, c, from, to)) matmulRowsScalar(a, k, b, m, c, from, to);
+}
+
+/** matmulRows in TypeScript, four columns of A per pass over a row of C: the reference. */
+export function matmulRowsScalar(
+  a: Float64Array,
+  k: number,
+  b: Float64Array,
+  m: number,
+  c: Float64Array,
+  from: number,
+  to: number,
+): void {
+  c.fill(0, from * m, to * m);
   for (let r = from; r < to; r++) {
     const ao = r * k;
     const co = r * m;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { csrTimesDenseRowsWasm } from "../../src/vectorize/csr-wasm.js";
+import { matmulRowsScalar } from "../../src/cluster/linalg.js";
+import { csrTimesDenseRowsWasm, matmulRowsWasm } from "../../src/vectorize/csr-wasm.js";
 import { csrTimesDenseRowsScalar, type Csr } from "../../src/vectorize/sparse.js";
 import { createRng } from "../../src/util/rng.js";
 
@@ -52,7 +53,7 @@ function both(
   return { wasm: new Uint8Array(a.buffer), ts: new Uint8Array(b.buffer) };
 }
 
-describe("the WebAssembly sparse × dense kernel", () => {
+describe("the WebAssembly products", () => {
   it("gives the TypeScript kernel's outputs to the bit: even and odd widths, float and double W, a column map", () => {
     const m = randomCsr(1, 5000, 3000, 40);
     const colOf = new Int32Array(m.nCols).map((_, c) => (c % 3 === 0 ? -1 : c % 1000));
@@ -88,6 +89,22 @@ describe("the WebAssembly sparse × dense kernel", () => {
     };
     const r = both(x, dense(3, long * 5, true), 5, null);
     expect(Buffer.compare(r.wasm, r.ts)).toBe(0);
+  });
+
+  it("gives the TypeScript dense product's outputs to the bit, over several blocks of rows", () => {
+    const n = 5000;
+    for (const k of [1, 3, 7, 74]) {
+      for (const m of [1, 2, 5, 64]) {
+        const a = dense(k * 100 + m, n * k, false) as Float64Array;
+        a.fill(0, 10 * k, 20 * k); // rows of zeros count as well
+        const b = dense(k * 100 + m + 1, k * m, false) as Float64Array;
+        const x = new Float64Array(n * m).fill(7);
+        const y = new Float64Array(n * m).fill(7);
+        expect(matmulRowsWasm(a, k, b, m, x, 3, n - 2)).toBe(true);
+        matmulRowsScalar(a, k, b, m, y, 3, n - 2);
+        expect(Buffer.compare(new Uint8Array(x.buffer), new Uint8Array(y.buffer))).toBe(0);
+      }
+    }
   });
 
   it("comes from the module text in scripts/wasm-kernels.js (npm run wasm)", async () => {
