@@ -26,6 +26,7 @@ import {
   type TrendsResult,
 } from "./trends/index.js";
 import { BURST_DEFAULTS } from "./trends/bursts.js";
+import { loadSeriesTables } from "./trends/series.js";
 import { replaceDir } from "./util/atomic-write.js";
 import { writeReportFiles, type ReportInput } from "./report/report-files.js";
 import { crashPoint } from "./util/crash.js";
@@ -454,6 +455,8 @@ async function runOnCorpus(
   // everything goes to a new folder beside the report, which is then swapped in whole; the
   // corpus files come first, while the text stage's worker goes on with the papers it was fed
   const files = await replaceDir(outDir, async (dir) => {
+    // the trend tables' library loads now, while the worker is busy (not at start-up)
+    if (feed?.holdsAllTexts()) loadSeriesTables();
     const corpusFiles = await writeRunCorpus(dir, corpus);
     timer.mark("write corpus");
     // the abstracts are in corpus.jsonl now, and the feed holds the texts it still needs

@@ -1,4 +1,5 @@
-import dfd from "danfojs-node";
+import { createRequire } from "node:module";
+import type Danfo from "danfojs-node";
 import { msg } from "../messages.js";
 import { UserError } from "../util/errors.js";
 import {
@@ -17,6 +18,24 @@ import {
  * unless `asOf` is its last day. Where the source has upvotes, their sum and median per theme
  * and period are a second measure (attention).
  */
+
+let danfo: typeof Danfo | null = null;
+
+/**
+ * danfojs-node, loaded on first use: it takes about a second to load (most of the CLI's
+ * start-up before), which a command that draws no series (--help, --version, ingest) need
+ * not wait for, and which a run can spend while its text stage's worker is busy (see
+ * `loadSeriesTables`). It is CommonJS, so require loads it synchronously.
+ */
+function dfd(): typeof Danfo {
+  danfo ??= createRequire(import.meta.url)("danfojs-node") as typeof Danfo;
+  return danfo;
+}
+
+/** Loads the table library now rather than at the first series. */
+export function loadSeriesTables(): void {
+  dfd();
+}
 
 export interface PeriodInfo {
   key: string;
@@ -135,8 +154,8 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
   const upMedian = names.map(() => new Array<number | null>(keys.length).fill(null));
 
   if (dayCount.length > 0) {
-    const df = new dfd.DataFrame({ period: dayPeriod, theme: dayTheme, n: dayCount });
-    for (const row of dfd.toJSON(df.groupby(["period", "theme"]).agg({ n: "sum" })) as Record<
+    const df = new (dfd().DataFrame)({ period: dayPeriod, theme: dayTheme, n: dayCount });
+    for (const row of dfd().toJSON(df.groupby(["period", "theme"]).agg({ n: "sum" })) as Record<
       string,
       unknown
     >[]) {
@@ -146,8 +165,8 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
     }
   }
   if (hasUpvotes) {
-    const up = new dfd.DataFrame({ period: upPeriod, theme: upTheme, upvotes });
-    for (const row of dfd.toJSON(
+    const up = new (dfd().DataFrame)({ period: upPeriod, theme: upTheme, upvotes });
+    for (const row of dfd().toJSON(
       up.groupby(["period", "theme"]).agg({ upvotes: ["sum", "median"] }),
     ) as Record<string, unknown>[]) {
       const p = pIndex.get(String(row.period)) as number;
