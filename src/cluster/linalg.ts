@@ -90,16 +90,8 @@ export function matmul(
  * Rows [from, to) of C = A · B into c (written over): by the WebAssembly kernel where it can take them, else
  * by the TypeScript one (the same outputs to the bit).
  */
-export function matmulRows(
-  a: Float64Array,
-  k: number,
-  b: Float64Array,
-  m: number,
-  c: Float64Array,
-  from: number,
-  to: number,
-): void {
-  if (!matmulRowsWasm(a, k, b, m, c, from, to)) matmulRowsScalar(a, k, b, m, c, from, to);
+export function matmulRows(...args: Parameters<typeof matmulRowsScalar>): void {
+  if (!matmulRowsWasm(...args)) matmulRowsScalar(...args);
 }
 
 /** matmulRows in TypeScript, four columns of A per pass over a row of C: the reference. */

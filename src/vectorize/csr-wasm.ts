@@ -1,5 +1,6 @@
 import { CSR_KERNELS_WASM } from "./csr-wasm-bytes.js";
-import type { Csr } from "./sparse.js";
+import type { matmulRowsScalar } from "../cluster/linalg.js";
+import type { csrTimesDenseRowsScalar } from "./sparse.js";
 
 /**
  * The LSA's products in WebAssembly with two-lane SIMD, sparse × dense and dense × dense:
@@ -63,13 +64,7 @@ function instance(): Exports | null {
  * WebAssembly kernel cannot take it (no SIMD here, or more memory than WASM_MAX_BYTES).
  */
 export function csrTimesDenseRowsWasm(
-  m: Csr,
-  w: Float32Array | Float64Array,
-  k: number,
-  colOf: Int32Array | null,
-  y: Float64Array,
-  from: number,
-  to: number,
+  ...[m, w, k, colOf, y, from, to]: Parameters<typeof csrTimesDenseRowsScalar>
 ): boolean {
   const x = instance();
   if (!x) return false;
@@ -125,13 +120,7 @@ export function csrTimesDenseRowsWasm(
  * written) when the WebAssembly kernel cannot take it.
  */
 export function matmulRowsWasm(
-  a: Float64Array,
-  k: number,
-  b: Float64Array,
-  m: number,
-  c: Float64Array,
-  from: number,
-  to: number,
+  ...[a, k, b, m, c, from, to]: Parameters<typeof matmulRowsScalar>
 ): boolean {
   const x = instance();
   if (!x) return false;

@@ -105,17 +105,8 @@ export function csrTimesDense(
  * Rows [from, to) of X · W into y (see csrTimesDense): by the WebAssembly kernel where it can
  * take them, else by the TypeScript one (the same outputs to the bit).
  */
-export function csrTimesDenseRows(
-  m: Csr,
-  w: Float32Array | Float64Array,
-  k: number,
-  colOf: Int32Array | null,
-  y: Float64Array,
-  from: number,
-  to: number,
-): void {
-  if (!csrTimesDenseRowsWasm(m, w, k, colOf, y, from, to))
-    csrTimesDenseRowsScalar(m, w, k, colOf, y, from, to);
+export function csrTimesDenseRows(...args: Parameters<typeof csrTimesDenseRowsScalar>): void {
+  if (!csrTimesDenseRowsWasm(...args)) csrTimesDenseRowsScalar(...args);
 }
 
 /** csrTimesDenseRows in TypeScript: the reference the WebAssembly kernel follows. */
