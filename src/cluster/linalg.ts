@@ -1,6 +1,8 @@
+/**
+ * Small dense linear algebra on row-major Float64Arrays (no dependencies, deterministic; the
+ * product also runs in WebAssembly, with the same outputs).
+ */
 import { matmulRowsWasm } from "../vectorize/csr-wasm.js";
-
-/** Small dense linear algebra on row-major Float64Arrays (no dependencies, deterministic). */
 
 /** Rows per Gram block: sums are always taken over these blocks, in order, on any thread. */
 export const GRAM_BLOCK = 8192;
@@ -87,8 +89,8 @@ export function matmul(
 }
 
 /**
- * Rows [from, to) of C = A · B into c (written over): by the WebAssembly kernel where it can take them, else
- * by the TypeScript one (the same outputs to the bit).
+ * Rows [from, to) of C = A · B into c (written over): by the WebAssembly kernel where it can
+ * take them, else by the TypeScript one (the same outputs to the bit).
  */
 export function matmulRows(...args: Parameters<typeof matmulRowsScalar>): void {
   if (!matmulRowsWasm(...args)) matmulRowsScalar(...args);

@@ -5,8 +5,8 @@ import type { csrTimesDenseRowsScalar } from "./sparse.js";
 /**
  * The LSA's products in WebAssembly with two-lane SIMD, sparse × dense and dense × dense:
  * the same arithmetic in the same order as the TypeScript kernels, so outputs are equal to
- * the bit (a test checks), at two to three times their speed. The module's source is scripts/wasm-kernels.js.
- * Each thread has its own instance and memory: per call, colOf and W are copied in once, and
+ * the bit (a test checks), at two to three times their speed. The module's source is
+ * scripts/wasm-kernels.js. Each thread has its own instance and memory: per call, colOf and W are copied in once, and
  * the rows go through in blocks (their entries copied in, their outputs copied out), so the
  * callers' arrays (shared or not) stay where they are.
  */
@@ -60,6 +60,28 @@ function instance(): Exports | null {
 }
 
 /**
+ * A call's memory: `take` lays out regions one after another (16-byte aligned, from byte 16:
+ * 0 stands for "none"), then `grown` makes the instance's memory that large. Null when it
+ * would pass WASM_MAX_BYTES.
+ */
+function layout(): { take(bytes: number): number; grown(x: Exports): ArrayBuffer | null } {
+  let at = 16;
+  return {
+    take(bytes) {
+      const a = at;
+      at += Math.ceil(bytes / 16) * 16;
+      return a;
+    },
+    grown(x) {
+      if (at > WASM_MAX_BYTES) return null;
+      const have = x.memory.buffer.byteLength;
+      if (at > have) x.memory.grow(Math.ceil((at - have) / 65536));
+      return x.memory.buffer;
+    },
+  };
+}
+
+/**
  * Rows [from, to) of X · W into y, as csrTimesDenseRows; false (nothing written) when the
  * WebAssembly kernel cannot take it (no SIMD here, or more memory than WASM_MAX_BYTES).
  */
@@ -72,13 +94,8 @@ export function csrTimesDenseRowsWasm(
   for (let r = from; r < to; r++)
     longest = Math.max(longest, (m.indptr[r + 1] as number) - (m.indptr[r] as number));
   const cap = Math.max(BLOCK_ENTRIES, longest);
-  // the layout: [unused 16 | colOf | W | ptr | ind | dat | out | sc | sv], 16-byte aligned
-  let at = 16;
-  const take = (bytes: number): number => {
-    const a = at;
-    at += Math.ceil(bytes / 16) * 16;
-    return a;
-  };
+  // colOf | W | ptr | ind | dat | out | sc | sv
+  const { take, grown } = layout();
   const colAt = colOf ? take(colOf.length * 4) : 0;
   const wAt = take(w.byteLength);
   const ptrAt = take((BLOCK_ROWS + 1) * 4);
@@ -87,10 +104,8 @@ export function csrTimesDenseRowsWasm(
   const outAt = take(BLOCK_ROWS * k * 8);
   const scAt = take(longest * 4);
   const svAt = take(longest * 8);
-  if (at > WASM_MAX_BYTES) return false;
-  const have = x.memory.buffer.byteLength;
-  if (at > have) x.memory.grow(Math.ceil((at - have) / 65536));
-  const buf = x.memory.buffer;
+  const buf = grown(x);
+  if (!buf) return false;
   if (colOf) new Int32Array(buf, colAt, colOf.length).set(colOf);
   if (w instanceof Float32Array) new Float32Array(buf, wAt, w.length).set(w);
   else new Float64Array(buf, wAt, w.length).set(w);
@@ -124,16 +139,14 @@ export function matmulRowsWasm(
 ): boolean {
   const x = instance();
   if (!x) return false;
-  // the layout: [unused 16 | B | sc | A's rows | C's rows], 16-byte aligned
-  const bAt = 16;
-  const scAt = bAt + Math.ceil((b.length * 8) / 16) * 16;
-  const aAt = scAt + Math.ceil((k * 4) / 16) * 16;
-  const outAt = aAt + BLOCK_ROWS * k * 8;
-  const end = outAt + BLOCK_ROWS * m * 8;
-  if (end > WASM_MAX_BYTES) return false;
-  const have = x.memory.buffer.byteLength;
-  if (end > have) x.memory.grow(Math.ceil((end - have) / 65536));
-  const buf = x.memory.buffer;
+  // B | sc (where each row of B starts) | A's rows | C's rows
+  const { take, grown } = layout();
+  const bAt = take(b.length * 8);
+  const scAt = take(k * 4);
+  const aAt = take(BLOCK_ROWS * k * 8);
+  const outAt = take(BLOCK_ROWS * m * 8);
+  const buf = grown(x);
+  if (!buf) return false;
   new Float64Array(buf, bAt, b.length).set(b);
   const sc = new Int32Array(buf, scAt, k);
   for (let i = 0; i < k; i++) sc[i] = bAt + i * m * 8;

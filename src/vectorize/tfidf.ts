@@ -831,6 +831,8 @@ export function fillIdRows(
   const { indptr, indices, counts, data } = out;
   const { colIdf } = model;
   const o = model.options;
+  const sublinear = o.sublinearTf;
+  const l1 = o.norm === "l1";
   const rowTo = rowFrom + segments.reduce((n, g) => n + g.ptr.length - 1, 0);
   let longest = 0;
   for (let r = rowFrom; r < rowTo; r++)
@@ -867,9 +869,9 @@ export function fillIdRows(
         const c = rowCount[at] as number;
         indices[a + j] = col;
         counts[a + j] = c;
-        const w = (o.sublinearTf ? 1 + Math.log(c) : c) * (rowIdf[at] as number);
+        const w = (sublinear ? 1 + Math.log(c) : c) * (rowIdf[at] as number);
         w64[j] = w;
-        norm += o.norm === "l1" ? Math.abs(w) : w * w;
+        norm += l1 ? Math.abs(w) : w * w;
       }
       const div = o.norm !== "none" && norm > 0 ? (o.norm === "l2" ? Math.sqrt(norm) : norm) : 1;
       for (let j = 0; j < m; j++) data[a + j] = (w64[j] as number) / div;
