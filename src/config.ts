@@ -86,7 +86,7 @@ const clusterSchema = z.strictObject({
     .int()
     .min(1)
     .optional()
-    .describe("k-means restarts, best inertia kept (default 8)"),
+    .describe("k-means restarts, best inertia kept (default 8; 4 above restartSample papers)"),
   maxIterations: z.number().int().min(1).optional(),
   restartSample: z
     .number()

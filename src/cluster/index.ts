@@ -11,6 +11,7 @@ import {
   assign,
   constrainedRefine,
   kmeans,
+  defaultRestarts,
   KMEANS_DEFAULTS,
   type KMeansOptions,
   type Points,
@@ -369,7 +370,7 @@ async function clusterWith(
     for (let kk = from; kk <= to; kk++) {
       const r = await kmeans(
         points,
-        { ...o, k: kk, restarts: Math.max(2, Math.ceil(o.restarts / 2)) },
+        { ...o, k: kk, restarts: Math.max(2, Math.ceil(defaultRestarts(o, n) / 2)) },
         createRng(kRng.seed()),
         anchors,
         kernels,

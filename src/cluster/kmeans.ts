@@ -11,7 +11,8 @@ import type { Rng } from "../util/rng.js";
 
 export interface KMeansOptions {
   k: number;
-  restarts: number;
+  /** k-means++ starts tried, the lowest inertia kept; null: `defaultRestarts` */
+  restarts: number | null;
   maxIterations: number;
   tolerance: number;
   /** restarts run on a sample of this many points when there are more */
@@ -20,11 +21,26 @@ export interface KMeansOptions {
 
 export const KMEANS_DEFAULTS: KMeansOptions = {
   k: 8,
-  restarts: 8,
+  restarts: null,
   maxIterations: 100,
   tolerance: 1e-4,
   restartSample: 10_000,
 };
+
+/**
+ * Restarts when the options do not say: 8 on corpora of up to `restartSample` papers (each
+ * restart runs to the end, and costs little there); 4 on larger ones, where restarts only
+ * choose the start, on the sample. Measured on the 143k arXiv file (LSA at 64 dims, k = 20,
+ * seeds 1-14): the first 4 of the 8 starts held the best one for 8 seeds of 14, and the NMI
+ * of the results was no lower (0.2710 mean with 4 against 0.2666 with 8), in 1.4 s of
+ * k-means instead of 2.2.
+ */
+export function defaultRestarts(
+  o: Pick<KMeansOptions, "restarts" | "restartSample">,
+  n: number,
+): number {
+  return o.restarts ?? (n > o.restartSample ? 4 : 8);
+}
 
 export interface Points {
   /** n × d, row-major */
@@ -435,8 +451,8 @@ export async function kmeans(
 ): Promise<KMeansResult> {
   const o: KMeansOptions = { ...KMEANS_DEFAULTS, ...options };
   const k = o.k;
-  const restarts = Math.max(1, o.restarts);
-  const sampled = p.n > o.restartSample && o.restarts > 1;
+  const restarts = Math.max(1, defaultRestarts(o, p.n));
+  const sampled = p.n > o.restartSample && restarts > 1;
   if (!sampled) {
     // small corpora: ml-kmeans does the Lloyd iterations of every restart
     const rows = toRows(p);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   assign,
+  defaultRestarts,
   kmeans,
   kmeansPlusPlus,
   lloydBounded,
@@ -98,6 +99,26 @@ describe("k-means", () => {
     const { points, truth } = blobs(3, 200, 6, 3);
     const r = await kmeans(points, { k: 3, restarts: 4, restartSample: 150 }, createRng(9));
     expect(nmi(truth, Array.from(r.labels))).toBe(1);
+  });
+
+  it("restarts default to 8 on small inputs and 4 on sampled ones; a set count is kept", async () => {
+    expect(defaultRestarts({ restarts: null, restartSample: 150 }, 150)).toBe(8);
+    expect(defaultRestarts({ restarts: null, restartSample: 150 }, 151)).toBe(4);
+    expect(defaultRestarts({ restarts: 3, restartSample: 150 }, 151)).toBe(3);
+    expect(defaultRestarts({ restarts: 16, restartSample: 150 }, 100)).toBe(16);
+    // unset, a sampled run draws 4 starts (the rng goes as far as with 4, not 8) and is the
+    // run with 4; an input of restartSample papers or fewer draws 8
+    const { points } = blobs(5, 200, 6, 3);
+    const run = async (restarts: number | null, restartSample: number) => {
+      const rng = createRng(9);
+      const r = await kmeans(points, { k: 5, restarts, restartSample }, rng);
+      return { labels: Array.from(r.labels), after: rng.next() };
+    };
+    const unset = await run(null, 150);
+    expect(unset).toEqual(await run(4, 150));
+    expect(unset.after).not.toBe((await run(8, 150)).after);
+    expect((await run(null, 1000)).after).toBe((await run(8, 1000)).after);
+    expect((await run(null, 1000)).after).not.toBe((await run(4, 1000)).after);
   });
 
   it("bounded Lloyd (Elkan) ends where plain Lloyd does, from the same start", () => {
