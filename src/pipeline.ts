@@ -433,6 +433,9 @@ function themeOverrides(context: RunContext): Parameters<typeof themeSettings>[1
   };
 }
 
+/** About how long danfojs-node takes to load on the machines measured (see loadSeriesTables). */
+const SERIES_TABLES_LOAD_MS = 1000;
+
 async function runOnCorpus(
   config: PipelineConfig,
   context: RunContext,
@@ -455,8 +458,12 @@ async function runOnCorpus(
   // everything goes to a new folder beside the report, which is then swapped in whole; the
   // corpus files come first, while the text stage's worker goes on with the papers it was fed
   const files = await replaceDir(outDir, async (dir) => {
-    // the trend tables' library loads now, while the worker is busy (not at start-up)
-    if (feed?.holdsAllTexts()) loadSeriesTables();
+    // the trend tables' library loads now, while the worker is busy (not at start-up); it
+    // blocks the main thread for about a second, so the worker is sent batches for that long
+    if (feed?.holdsAllTexts()) {
+      feed.sendAhead(SERIES_TABLES_LOAD_MS);
+      loadSeriesTables();
+    }
     const corpusFiles = await writeRunCorpus(dir, corpus);
     timer.mark("write corpus");
     // the abstracts are in corpus.jsonl now, and the feed holds the texts it still needs
