@@ -1,4 +1,4 @@
-import { Resvg } from "@resvg/resvg-js";
+import { renderAsync, Resvg, type ResvgRenderOptions } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { LoggerInterface } from "vega-util";
@@ -57,10 +57,19 @@ export function renumberGradients(svg: string): string {
   });
 }
 
+const PNG_OPTIONS: ResvgRenderOptions = {
+  font: { loadSystemFonts: true, defaultFontFamily: FONT, sansSerifFamily: FONT },
+  background: "white",
+};
+
 export function svgToPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
-    font: { loadSystemFonts: true, defaultFontFamily: FONT, sansSerifFamily: FONT },
-    background: "white",
-  });
-  return Buffer.from(resvg.render().asPng());
+  return Buffer.from(new Resvg(svg, PNG_OPTIONS).render().asPng());
+}
+
+/**
+ * svgToPng off the main thread (on libuv's thread pool): the same bytes, while the main
+ * thread goes on (with the next chart's SVG, say).
+ */
+export async function svgToPngAsync(svg: string): Promise<Buffer> {
+  return Buffer.from((await renderAsync(svg, PNG_OPTIONS)).asPng());
 }

@@ -4,7 +4,7 @@ import { InputFileError } from "../util/errors.js";
 import { msg } from "../messages.js";
 import { randomBytes } from "node:crypto";
 import type { ReportThemes } from "../cluster/index.js";
-import { renderSvg, svgToPng } from "../charts/render.js";
+import { renderSvg, svgToPngAsync } from "../charts/render.js";
 import {
   mapSpec,
   risingSpec,
@@ -74,19 +74,24 @@ export async function writeCharts(dir: string, charts: readonly Chart[]): Promis
   const tmp = `${dir}.tmp-${randomBytes(4).toString("hex")}`;
   await mkdir(tmp, { recursive: true });
   const files: string[] = [];
+  // each chart's PNG is drawn on the thread pool while the main thread goes on to the next
+  const pngs: Promise<void>[] = [];
   try {
     for (const c of charts) {
       const svg = await renderSvg(c.spec);
+      pngs.push(svgToPngAsync(svg).then((png) => writeFile(join(tmp, `${c.name}.png`), png)));
       await writeFile(join(tmp, `${c.name}.vl.json`), JSON.stringify(c.spec, null, 2) + "\n");
       await writeFile(join(tmp, `${c.name}.svg`), svg);
-      await writeFile(join(tmp, `${c.name}.png`), svgToPng(svg));
       files.push(...["vl.json", "svg", "png"].map((ext) => join(dir, `${c.name}.${ext}`)));
     }
+    await Promise.all(pngs);
     const old = `${dir}.old-${randomBytes(4).toString("hex")}`;
     await rename(dir, old).catch(() => undefined);
     await rename(tmp, dir);
     await rm(old, { recursive: true, force: true });
   } catch (e) {
+    // no PNG may be written into the folder after it is removed
+    await Promise.allSettled(pngs);
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }

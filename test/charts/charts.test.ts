@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileSpec, renderSvg, svgToPng } from "../../src/charts/render.js";
+import { compileSpec, renderSvg, svgToPng, svgToPngAsync } from "../../src/charts/render.js";
 import { PRESETS, themeColor, withPreset, type Preset } from "../../src/charts/specs.js";
 import { loadPipeline } from "../../src/config.js";
 import { ingest } from "../../src/ingest/index.js";
@@ -82,8 +82,10 @@ describe("charts", () => {
       const svg = await renderSvg(c.spec);
       expect(svg.startsWith("<svg")).toBe(true);
       expect(svg).toContain("DejaVu Sans");
-      const png = svgToPng(svg);
+      const png = await svgToPngAsync(svg);
       expect(png.subarray(1, 4).toString()).toBe("PNG");
+      // drawn on the thread pool or on the main thread: the same bytes
+      expect(png.equals(svgToPng(svg))).toBe(true);
       const width = png.readUInt32BE(16);
       const height = png.readUInt32BE(20);
       const size = { slide: [1920, 1080], paper: [520, 320], web: [960, 540] }[preset];
