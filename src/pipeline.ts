@@ -332,7 +332,9 @@ export async function runPipeline(
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
   const asOf = context.asOf ?? config.asOf;
   const timer = context.timer ?? noTimer;
-  const inputFiles = await hashInputs(inputs.map((i) => i.path));
+  // the inputs are hashed on a worker thread while they are ingested
+  const hashing = hashInputs(inputs.map((i) => i.path));
+  hashing.catch(() => undefined); // awaited below, after the ingest (whose errors come first)
   const storePath = config.store;
   const options = {
     ...(asOf !== undefined && { asOf }),
@@ -343,6 +345,7 @@ export async function runPipeline(
     const settings = themeSettings(config, themeOverrides(context));
     const { corpus, feed } = await ingestStreamed(inputs, options, settings);
     try {
+      const inputFiles = await hashing;
       timer.mark("ingest");
       return await runOnCorpus(config, context, corpus, inputFiles, timer, feed);
     } finally {
@@ -350,6 +353,7 @@ export async function runPipeline(
     }
   }
   const ingested = await ingest(inputs, options);
+  const inputFiles = await hashing;
   // with a store, the inputs are added to it and the run reads every stored paper (up to asOf)
   const store = CorpusStore.open(storePath);
   try {

@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { Worker } from "node:worker_threads";
 import type { Corpus, IngestSummary } from "../ingest/corpus.js";
 import type { Paper } from "../ingest/types.js";
 import { expandPath } from "../ingest/detect.js";
+import { msg } from "../messages.js";
+import { InputFileError } from "../util/errors.js";
 import { VERSION } from "../version.js";
 import { CorpusStore, type UpsertCounts } from "./store.js";
 
@@ -15,20 +16,52 @@ export interface InputFile {
   bytes: number;
 }
 
+/**
+ * The SHA-256 of files, read and hashed on a worker thread (the main thread goes on, say with
+ * the ingest of the same files), streamed: no file is held in memory whole. An eval'd script,
+ * so that it also runs from the TypeScript sources.
+ */
+const HASH_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const { createReadStream } = require("node:fs");
+(async () => {
+  const out = [];
+  for (const file of workerData) {
+    const h = createHash("sha256");
+    let bytes = 0;
+    try {
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+        h.update(chunk);
+        bytes += chunk.length;
+      }
+    } catch (e) {
+      parentPort.postMessage({ failed: file, reason: String(e && e.message) });
+      return;
+    }
+    out.push({ file, sha256: h.digest("hex"), bytes });
+  }
+  parentPort.postMessage({ files: out });
+})();
+`;
+
+function hashFiles(files: readonly string[]): Promise<InputFile[]> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(HASH_WORKER, { eval: true, workerData: files });
+    w.once("message", (m: { files: InputFile[] } | { failed: string; reason: string }) => {
+      if ("files" in m) resolve(m.files);
+      else reject(new InputFileError(m.failed, undefined, msg.cannotRead(m.reason)));
+      void w.terminate();
+    });
+    w.once("error", reject);
+  });
+}
+
 /** Every file behind the input paths, with its SHA-256: what a run or ingest read. */
 export async function hashInputs(paths: readonly string[]): Promise<InputFile[]> {
-  const out: InputFile[] = [];
-  for (const p of paths) {
-    for (const file of await expandPath(p)) {
-      const data = await readFile(file);
-      out.push({
-        file,
-        sha256: createHash("sha256").update(data).digest("hex"),
-        bytes: data.length,
-      });
-    }
-  }
-  return out;
+  const files: string[] = [];
+  for (const p of paths) files.push(...(await expandPath(p)));
+  return files.length === 0 ? [] : hashFiles(files);
 }
 
 /** `papertrends ingest --store`: the corpus upserted into the store, recorded as an ingest. */

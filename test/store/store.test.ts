@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { loadPipeline } from "../../src/config.js";
 import { runPipeline } from "../../src/pipeline.js";
 import { runWeek } from "../../src/weekly/run.js";
-import { CorpusStore } from "../../src/store/index.js";
+import { CorpusStore, hashInputs } from "../../src/store/index.js";
+import { InputFileError } from "../../src/util/errors.js";
 import type { Paper } from "../../src/ingest/types.js";
 import { ingestOne, PAGE, runCli, SHARED, tmp } from "../helpers.js";
 
@@ -16,6 +18,35 @@ const paper = (id: string, over: Partial<Paper> = {}): Paper => ({
   authors: ["A. Author"],
   source: { file: "a.jsonl", line: 1, format: "jsonl" },
   ...over,
+});
+
+describe("input hashes", () => {
+  it("are each file's SHA-256 and size, read on a worker thread, folders walked in order", async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, "in"));
+    const big = Buffer.alloc((3 << 20) | 5, 7); // several read chunks
+    writeFileSync(join(dir, "in", "b.jsonl"), big);
+    writeFileSync(join(dir, "in", "a.jsonl"), "{}\n");
+    writeFileSync(join(dir, "in", ".notes.jsonl"), "hidden: not an input");
+    writeFileSync(join(dir, "c.csv"), "");
+    const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
+    const files = [join(dir, "in", "a.jsonl"), join(dir, "in", "b.jsonl"), join(dir, "c.csv")];
+    expect(await hashInputs([join(dir, "in"), join(dir, "c.csv")])).toEqual(
+      files.map((file) => ({
+        file,
+        sha256: sha(readFileSync(file)),
+        bytes: readFileSync(file).length,
+      })),
+    );
+    expect(await hashInputs([])).toEqual([]);
+  });
+
+  it("name a file that cannot be read", async () => {
+    const dir = tmp();
+    const missing = join(dir, "missing.jsonl");
+    await expect(hashInputs([missing])).rejects.toThrow(InputFileError);
+    await expect(hashInputs([missing])).rejects.toThrow(/missing\.jsonl/);
+  });
 });
 
 describe("corpus store", () => {
