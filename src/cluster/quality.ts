@@ -1,5 +1,6 @@
 import type { Rng } from "../util/rng.js";
 import { sampleIndices, type Points } from "./kmeans.js";
+import { matmul } from "./linalg.js";
 
 /**
  * Clustering quality: silhouette (cosine distance, on a seeded sample when the corpus is
@@ -15,20 +16,31 @@ export interface Silhouette {
   sampleSize: number;
 }
 
-function cosineDistances(p: Points, rows: number[]): Float64Array {
+/**
+ * Cosine distances between the rows (m × m). The dot products come from one dense product of
+ * the rows with their transpose (WebAssembly, see matmulRows): each sums its terms in
+ * dimension order, as a loop over the pair would, so the distances are the same to the bit.
+ */
+export function cosineDistances(p: Points, rows: number[]): Float64Array {
   const m = rows.length;
-  const norms = rows.map((r) => {
-    let s = 0;
-    for (let j = 0; j < p.d; j++) s += (p.data[r * p.d + j] as number) ** 2;
-    return Math.sqrt(s) || 1;
+  const d = p.d;
+  const s = new Float64Array(m * d);
+  const t = new Float64Array(d * m);
+  const norms = rows.map((r, a) => {
+    let sq = 0;
+    for (let j = 0; j < d; j++) {
+      const v = p.data[r * d + j] as number;
+      s[a * d + j] = v;
+      t[j * m + a] = v;
+      sq += v ** 2;
+    }
+    return Math.sqrt(sq) || 1;
   });
-  const dist = new Float64Array(m * m);
+  const dist = matmul(s, m, d, t, m);
   for (let a = 0; a < m; a++) {
-    const ao = (rows[a] as number) * p.d;
+    dist[a * m + a] = 0;
     for (let b = a + 1; b < m; b++) {
-      const bo = (rows[b] as number) * p.d;
-      let dot = 0;
-      for (let j = 0; j < p.d; j++) dot += (p.data[ao + j] as number) * (p.data[bo + j] as number);
+      const dot = dist[a * m + b] as number;
       const dd = Math.max(0, 1 - dot / ((norms[a] as number) * (norms[b] as number)));
       dist[a * m + b] = dd;
       dist[b * m + a] = dd;
