@@ -26,7 +26,7 @@ import {
   type TrendsResult,
 } from "./trends/index.js";
 import { BURST_DEFAULTS } from "./trends/bursts.js";
-import { loadSeriesTables } from "./trends/series.js";
+import { startSeriesTables } from "./trends/tables.js";
 import { replaceDir } from "./util/atomic-write.js";
 import { writeReportFiles, type ReportInput } from "./report/report-files.js";
 import { crashPoint } from "./util/crash.js";
@@ -332,6 +332,8 @@ export async function runPipeline(
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
   const asOf = context.asOf ?? config.asOf;
   const timer = context.timer ?? noTimer;
+  // the trend tables' library loads on a worker thread meanwhile (see startSeriesTables)
+  startSeriesTables();
   // the inputs are hashed on a worker thread while they are ingested
   const hashing = hashInputs(inputs.map((i) => i.path));
   hashing.catch(() => undefined); // awaited below, after the ingest (whose errors come first)
@@ -437,9 +439,6 @@ function themeOverrides(context: RunContext): Parameters<typeof themeSettings>[1
   };
 }
 
-/** About how long danfojs-node takes to load on the machines measured (see loadSeriesTables). */
-const SERIES_TABLES_LOAD_MS = 1000;
-
 async function runOnCorpus(
   config: PipelineConfig,
   context: RunContext,
@@ -462,12 +461,6 @@ async function runOnCorpus(
   // everything goes to a new folder beside the report, which is then swapped in whole; the
   // corpus files come first, while the text stage's worker goes on with the papers it was fed
   const files = await replaceDir(outDir, async (dir) => {
-    // the trend tables' library loads now, while the worker is busy (not at start-up); it
-    // blocks the main thread for about a second, so the worker is sent batches for that long
-    if (feed?.holdsAllTexts()) {
-      feed.sendAhead(SERIES_TABLES_LOAD_MS);
-      loadSeriesTables();
-    }
     const corpusFiles = await writeRunCorpus(dir, corpus);
     timer.mark("write corpus");
     // the abstracts are in corpus.jsonl now, and the feed holds the texts it still needs

@@ -213,11 +213,6 @@ export class TextFeed {
   private sent = 0;
   private limit = Infinity;
   private inFlight = 0;
-  /** batches kept at the worker (see `sendAhead`) */
-  private ahead = 2;
-  /** when the first batch went to the worker, and how many it has finished since */
-  private firstSent = 0;
-  private done = 0;
   private worker: ChunkWorker | null = null;
 
   /** Whether the text stage of these settings can be streamed (see the class). */
@@ -256,7 +251,6 @@ export class TextFeed {
     if (!this.worker && this.papers >= this.o.startAt)
       this.worker = new ChunkWorker(this.a.options, null, () => {
         this.inFlight--;
-        this.done++;
         this.pump();
       });
     this.pump();
@@ -266,31 +260,12 @@ export class TextFeed {
   private pump(): void {
     const w = this.worker;
     if (!w) return;
-    while (this.inFlight < this.ahead && this.sent < Math.min(this.batches.length, this.limit)) {
+    while (this.inFlight < 2 && this.sent < Math.min(this.batches.length, this.limit)) {
       const batch = this.batches[this.sent] as TextChunk;
       this.batches[this.sent++] = null;
-      if (this.firstSent === 0) this.firstSent = performance.now();
       this.inFlight++;
       w.send(batch);
     }
-  }
-
-  /**
-   * The main thread is about to be busy for about `ms` without a turn of its event loop (it
-   * could not answer the worker's asks): the worker gets enough batches for that long at the
-   * pace it has kept so far, but at most half of those waiting (the main thread analyses the
-   * rest from the back when the input is read). The pump then keeps two again. Returns how
-   * many batches went.
-   */
-  sendAhead(ms: number): number {
-    if (!this.worker || this.done === 0) return 0;
-    const pace = (performance.now() - this.firstSent) / this.done;
-    const waiting = Math.min(this.batches.length, this.limit) - this.sent;
-    const from = this.sent;
-    this.ahead = this.inFlight + Math.min(Math.ceil(ms / pace), Math.floor(waiting / 2));
-    this.pump();
-    this.ahead = 2;
-    return this.sent - from;
   }
 
   /**

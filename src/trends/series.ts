@@ -1,7 +1,6 @@
-import { createRequire } from "node:module";
-import type Danfo from "danfojs-node";
 import { msg } from "../messages.js";
 import { UserError } from "../util/errors.js";
+import { groupAggregate } from "./tables.js";
 import {
   daysBetween,
   periodEnd,
@@ -18,24 +17,6 @@ import {
  * unless `asOf` is its last day. Where the source has upvotes, their sum and median per theme
  * and period are a second measure (attention).
  */
-
-let danfo: typeof Danfo | null = null;
-
-/**
- * danfojs-node, loaded on first use: it takes about a second to load (most of the CLI's
- * start-up before), which a command that draws no series (--help, --version, ingest) need
- * not wait for, and which a run can spend while its text stage's worker is busy (see
- * `loadSeriesTables`). It is CommonJS, so require loads it synchronously.
- */
-function dfd(): typeof Danfo {
-  danfo ??= createRequire(import.meta.url)("danfojs-node") as typeof Danfo;
-  return danfo;
-}
-
-/** Loads the table library now rather than at the first series. */
-export function loadSeriesTables(): void {
-  dfd();
-}
 
 export interface PeriodInfo {
   key: string;
@@ -154,21 +135,18 @@ export function buildSeries(input: SeriesInput, period: Period, asOfGiven?: stri
   const upMedian = names.map(() => new Array<number | null>(keys.length).fill(null));
 
   if (dayCount.length > 0) {
-    const df = new (dfd().DataFrame)({ period: dayPeriod, theme: dayTheme, n: dayCount });
-    for (const row of dfd().toJSON(df.groupby(["period", "theme"]).agg({ n: "sum" })) as Record<
-      string,
-      unknown
-    >[]) {
+    const columns = { period: dayPeriod, theme: dayTheme, n: dayCount };
+    for (const row of groupAggregate(columns, ["period", "theme"], { n: "sum" })) {
       const p = pIndex.get(String(row.period)) as number;
       const t = tIndex.get(String(row.theme)) as number;
       (counts[t] as number[])[p] = Number(row.n_sum);
     }
   }
   if (hasUpvotes) {
-    const up = new (dfd().DataFrame)({ period: upPeriod, theme: upTheme, upvotes });
-    for (const row of dfd().toJSON(
-      up.groupby(["period", "theme"]).agg({ upvotes: ["sum", "median"] }),
-    ) as Record<string, unknown>[]) {
+    const columns = { period: upPeriod, theme: upTheme, upvotes };
+    for (const row of groupAggregate(columns, ["period", "theme"], {
+      upvotes: ["sum", "median"],
+    })) {
       const p = pIndex.get(String(row.period)) as number;
       const t = tIndex.get(String(row.theme)) as number;
       (upSum[t] as (number | null)[])[p] = Number(row.upvotes_sum);
