@@ -129,7 +129,13 @@ function toRows(p: Points, rows?: ArrayLike<number>): number[][] {
   return out;
 }
 
-function lloyd(rows: number[][], init: Float64Array, k: number, d: number, o: KMeansOptions) {
+function lloyd(
+  rows: number[][],
+  init: Float64Array,
+  k: number,
+  d: number,
+  o: Pick<KMeansOptions, "maxIterations" | "tolerance">,
+) {
   const initRows: number[][] = [];
   for (let c = 0; c < k; c++) initRows.push(Array.from(init.subarray(c * d, (c + 1) * d)));
   const r = mlKmeans(rows, k, {
@@ -417,6 +423,28 @@ export function assign(
   return { labels, inertia: totalInertia(inertia) };
 }
 
+/**
+ * ml-kmeans from each start on all points (a small corpus's restarts), each result with its
+ * inertia (on one thread). Labels are not kept: the chosen run's come from `assign`.
+ */
+export function mlRestarts(
+  p: Points,
+  inits: readonly Float64Array[],
+  k: number,
+  maxIterations: number,
+  tolerance: number,
+): RestartRun[] {
+  const rows = toRows(p);
+  return inits.map((init) => {
+    const run = lloyd(rows, init, k, p.d, { maxIterations, tolerance });
+    return {
+      centroids: run.centroids,
+      inertia: assign(p, run.centroids, k).inertia,
+      iterations: run.iterations,
+    };
+  });
+}
+
 /** One restart's outcome on the sample. */
 export interface RestartRun {
   centroids: Float64Array;
@@ -454,23 +482,23 @@ export async function kmeans(
   const restarts = Math.max(1, defaultRestarts(o, p.n));
   const sampled = p.n > o.restartSample && restarts > 1;
   if (!sampled) {
-    // small corpora: ml-kmeans does the Lloyd iterations of every restart
-    const rows = toRows(p);
-    let best: KMeansResult | null = null;
-    for (let r = 0; r < restarts; r++) {
-      const run = lloyd(rows, kmeansPlusPlus(p, k, rng, anchors), k, p.d, o);
-      const { labels, inertia } = assign(p, run.centroids, k);
-      if (best === null || inertia < best.inertia) {
-        best = {
-          labels,
-          centroids: run.centroids,
-          inertia,
-          iterations: run.iterations,
-          restart: r,
-        };
-      }
-    }
-    return best as KMeansResult;
+    // small corpora: ml-kmeans does the Lloyd iterations of every restart, on every thread
+    // (the starts are drawn first, in order; ml-kmeans draws nothing from a given start)
+    const inits = Array.from({ length: restarts }, () => kmeansPlusPlus(p, k, rng, anchors));
+    const runs = await kernels.mlRestarts(p, inits, k, o.maxIterations, o.tolerance);
+    let chosen = 0;
+    runs.forEach((r, i) => {
+      if (r.inertia < (runs[chosen] as RestartRun).inertia) chosen = i;
+    });
+    const best = runs[chosen] as RestartRun;
+    const { labels, inertia } = assign(p, best.centroids, k);
+    return {
+      labels,
+      centroids: best.centroids,
+      inertia,
+      iterations: best.iterations,
+      restart: chosen,
+    };
   }
   // large corpora: restarts only choose the start, on a sample, with fewer iterations, on
   // every thread (the starts are drawn first, in order, so the thread count changes nothing);

@@ -18,6 +18,7 @@ import {
   lloydRestarts,
   lloydState,
   lloydStep,
+  mlRestarts,
   totalInertia,
   type Points,
   type RestartRun,
@@ -48,6 +49,14 @@ export interface Kernels {
   gram(a: Float64Array, n: number, k: number): Promise<Float64Array>;
   /** k-means restarts on a sample, one per start, spread over the threads */
   lloydRestarts(
+    p: Points,
+    inits: readonly Float64Array[],
+    k: number,
+    maxIterations: number,
+    tolerance: number,
+  ): Promise<RestartRun[]>;
+  /** ml-kmeans from each start on all points (a small corpus's restarts), over the threads */
+  mlRestarts(
     p: Points,
     inits: readonly Float64Array[],
     k: number,
@@ -86,6 +95,8 @@ export const serialKernels: Kernels = {
   gram: (a, n, k) => Promise.resolve(gram(a, n, k)),
   lloydRestarts: (p, inits, k, maxIterations, tolerance) =>
     Promise.resolve(lloydRestarts(p, inits, k, maxIterations, tolerance)),
+  mlRestarts: (p, inits, k, maxIterations, tolerance) =>
+    Promise.resolve(mlRestarts(p, inits, k, maxIterations, tolerance)),
   lloyd: (p, init, k, maxIterations, tolerance) =>
     Promise.resolve(lloydBounded(p, init, k, maxIterations, tolerance)),
   assign: (p, centroids, k) => Promise.resolve(assign(p, centroids, k)),
@@ -134,6 +145,7 @@ export interface KernelTask {
     | "matmul"
     | "gram"
     | "lloydRestarts"
+    | "mlRestarts"
     | "lloydStep"
     | "assign"
     | "countColumns"
@@ -280,7 +292,18 @@ class PoolKernels implements Kernels {
     return sumGramBlocks([...mine, ...theirs.flatMap((t) => t.gram ?? [])], k);
   }
 
-  async lloydRestarts(
+  lloydRestarts(...args: Parameters<Kernels["lloydRestarts"]>): Promise<RestartRun[]> {
+    return this.restarts("lloydRestarts", lloydRestarts, ...args);
+  }
+
+  mlRestarts(...args: Parameters<Kernels["mlRestarts"]>): Promise<RestartRun[]> {
+    return this.restarts("mlRestarts", mlRestarts, ...args);
+  }
+
+  /** Restarts from each start (`op` on the workers, `here` on this thread), over the threads. */
+  private restarts(
+    op: "lloydRestarts" | "mlRestarts",
+    here: typeof lloydRestarts,
     p: Points,
     inits: readonly Float64Array[],
     k: number,
@@ -297,7 +320,7 @@ class PoolKernels implements Kernels {
       share,
       inits.length,
       (items) => ({
-        op: "lloydRestarts",
+        op,
         data: points,
         n: p.n,
         d: p.d,
@@ -307,7 +330,7 @@ class PoolKernels implements Kernels {
         tolerance,
       }),
       (items) =>
-        lloydRestarts(
+        here(
           p,
           items.map((i) => inits[i] as Float64Array),
           k,

@@ -87,16 +87,27 @@ describe("products on several threads", () => {
       (_, i) => rng.normal() + ((i % d) % 4 === Math.floor(i / d) % 4 ? 2 : 0),
     );
     const points = { data, n, d };
-    const options = { k: 6, restarts: 5, restartSample: 2_000 };
-    const one = await kmeans(points, options, createRng(9), [], serialKernels);
-    const kernels = openKernels(2);
-    try {
-      const two = await kmeans(points, options, createRng(9), [], kernels);
-      expect(two.restart).toBe(one.restart);
-      expect(Buffer.from(two.labels.buffer).equals(Buffer.from(one.labels.buffer))).toBe(true);
-      expect(Array.from(two.centroids)).toEqual(Array.from(one.centroids));
-    } finally {
-      kernels.close();
+    // restarts on a sample (bounded Lloyd), and on all points (ml-kmeans: a small corpus)
+    for (const restartSample of [2_000, 10_000]) {
+      const options = { k: 6, restarts: 5, restartSample };
+      const one = await kmeans(points, options, createRng(9), [], serialKernels);
+      const kernels = openKernels(2);
+      try {
+        const two = await kmeans(points, options, createRng(9), [], kernels);
+        expect(two.restart).toBe(one.restart);
+        expect(two.iterations).toBe(one.iterations);
+        expect(Buffer.from(two.labels.buffer).equals(Buffer.from(one.labels.buffer))).toBe(true);
+        expect(Array.from(two.centroids)).toEqual(Array.from(one.centroids));
+        // every restart's outcome, whichever thread ran it
+        const inits = [1, 2, 3].map((s) => kmeansPlusPlus(points, 6, createRng(s)));
+        for (const op of ["mlRestarts", "lloydRestarts"] as const) {
+          const here = await serialKernels[op](points, inits, 6, 50, 1e-4);
+          const pooled = await kernels[op](points, inits, 6, 50, 1e-4);
+          expect(pooled).toEqual(here);
+        }
+      } finally {
+        kernels.close();
+      }
     }
   });
 });
