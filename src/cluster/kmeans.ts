@@ -1,4 +1,3 @@
-import { kmeans as mlKmeans } from "ml-kmeans";
 import { serialKernels, type Kernels } from "../util/kernels.js";
 import type { Rng } from "../util/rng.js";
 
@@ -119,6 +118,16 @@ export function kmeansPlusPlus(
   return c;
 }
 
+let mlKmeans: typeof import("ml-kmeans").kmeans | null = null;
+
+/**
+ * Imports ml-kmeans (once). It takes about 0.2 s to load, and only small corpora's restarts
+ * use it, so it is loaded then (`kmeans`, and the kernels that run them) and not at start-up.
+ */
+export async function loadMlKmeans(): Promise<void> {
+  mlKmeans ??= (await import("ml-kmeans")).kmeans;
+}
+
 function toRows(p: Points, rows?: ArrayLike<number>): number[][] {
   const idx = rows ?? { length: p.n };
   const out: number[][] = new Array<number[]>(idx.length);
@@ -138,6 +147,7 @@ function lloyd(
 ) {
   const initRows: number[][] = [];
   for (let c = 0; c < k; c++) initRows.push(Array.from(init.subarray(c * d, (c + 1) * d)));
+  if (!mlKmeans) throw new Error("ml-kmeans is not loaded (await loadMlKmeans() first)");
   const r = mlKmeans(rows, k, {
     initialization: initRows,
     maxIterations: o.maxIterations,
@@ -425,7 +435,8 @@ export function assign(
 
 /**
  * ml-kmeans from each start on all points (a small corpus's restarts), each result with its
- * inertia (on one thread). Labels are not kept: the chosen run's come from `assign`.
+ * inertia (on one thread; after loadMlKmeans). Labels are not kept: the chosen run's come
+ * from `assign`.
  */
 export function mlRestarts(
   p: Points,
@@ -485,6 +496,7 @@ export async function kmeans(
     // small corpora: ml-kmeans does the Lloyd iterations of every restart, on every thread
     // (the starts are drawn first, in order; ml-kmeans draws nothing from a given start)
     const inits = Array.from({ length: restarts }, () => kmeansPlusPlus(p, k, rng, anchors));
+    await loadMlKmeans();
     const runs = await kernels.mlRestarts(p, inits, k, o.maxIterations, o.tolerance);
     let chosen = 0;
     runs.forEach((r, i) => {

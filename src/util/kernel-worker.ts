@@ -3,7 +3,13 @@
 // answers with what is small: nothing, Gram blocks, restarts, a changed count or cluster terms.
 import { parentPort } from "node:worker_threads";
 import { gramBlocks, matmulRows } from "../cluster/linalg.js";
-import { assignBlocks, lloydRestarts, lloydStep, mlRestarts } from "../cluster/kmeans.js";
+import {
+  assignBlocks,
+  lloydRestarts,
+  lloydStep,
+  loadMlKmeans,
+  mlRestarts,
+} from "../cluster/kmeans.js";
 import { clusterTerms, countColumns } from "../cluster/labels.js";
 import { csrTimesDenseRows } from "../vectorize/sparse.js";
 
@@ -48,9 +54,17 @@ parentPort?.on("message", (t: any) => {
       top: t.top,
     };
     parentPort?.postMessage({ terms: clusterTerms(job, t.clusters) });
-  } else if (t.op === "lloydRestarts" || t.op === "mlRestarts") {
+  } else if (t.op === "lloydRestarts") {
     const p = { data: t.data, n: t.n, d: t.d };
-    const restarts = t.op === "mlRestarts" ? mlRestarts : lloydRestarts;
-    parentPort?.postMessage({ runs: restarts(p, t.inits, t.k, t.maxIterations, t.tolerance) });
+    parentPort?.postMessage({
+      runs: lloydRestarts(p, t.inits, t.k, t.maxIterations, t.tolerance),
+    });
+  } else if (t.op === "mlRestarts") {
+    const p = { data: t.data, n: t.n, d: t.d };
+    void loadMlKmeans().then(() =>
+      parentPort?.postMessage({
+        runs: mlRestarts(p, t.inits, t.k, t.maxIterations, t.tolerance),
+      }),
+    );
   }
 });

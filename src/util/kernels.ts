@@ -18,6 +18,7 @@ import {
   lloydRestarts,
   lloydState,
   lloydStep,
+  loadMlKmeans,
   mlRestarts,
   totalInertia,
   type Points,
@@ -96,7 +97,7 @@ export const serialKernels: Kernels = {
   lloydRestarts: (p, inits, k, maxIterations, tolerance) =>
     Promise.resolve(lloydRestarts(p, inits, k, maxIterations, tolerance)),
   mlRestarts: (p, inits, k, maxIterations, tolerance) =>
-    Promise.resolve(mlRestarts(p, inits, k, maxIterations, tolerance)),
+    loadMlKmeans().then(() => mlRestarts(p, inits, k, maxIterations, tolerance)),
   lloyd: (p, init, k, maxIterations, tolerance) =>
     Promise.resolve(lloydBounded(p, init, k, maxIterations, tolerance)),
   assign: (p, centroids, k) => Promise.resolve(assign(p, centroids, k)),
@@ -296,7 +297,8 @@ class PoolKernels implements Kernels {
     return this.restarts("lloydRestarts", lloydRestarts, ...args);
   }
 
-  mlRestarts(...args: Parameters<Kernels["mlRestarts"]>): Promise<RestartRun[]> {
+  async mlRestarts(...args: Parameters<Kernels["mlRestarts"]>): Promise<RestartRun[]> {
+    await loadMlKmeans();
     return this.restarts("mlRestarts", mlRestarts, ...args);
   }
 
