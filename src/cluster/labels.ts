@@ -130,9 +130,11 @@ export interface ClusterTerms {
 /**
  * For each of `clusters`: its class TF-IDF label candidates and its term-space centroid, from
  * one pass over its rows into vocabulary-wide buffers (reused from cluster to cluster, so
- * k × vocabulary is never held: at 1M papers the vocabulary has millions of columns). Every
- * cluster's result is the same whichever clusters share the call, so calls can be spread over
- * threads.
+ * k × vocabulary is never held: at 1M papers the vocabulary has millions of columns). Only
+ * the columns the cluster's rows hold are read after that pass (and cleared for the next
+ * cluster): the others weigh 0, and a pass over the whole vocabulary per cluster cost more
+ * than the cluster's own entries. Every cluster's result is the same whichever clusters share
+ * the call, so calls can be spread over threads.
  */
 export function clusterTerms(job: ClusterTermsJob, clusters: readonly number[]): ClusterTerms[] {
   const { counts, values, idf, words } = job;
@@ -141,39 +143,59 @@ export function clusterTerms(job: ClusterTermsJob, clusters: readonly number[]):
   // a column's count and value sums side by side: an entry touches one cache line, not two
   // (the buffers are larger than the caches, so misses are what this pass costs)
   const both = new Float64Array(2 * counts.nCols);
-  const weights = new Float64Array(counts.nCols);
-  const sums = new Float64Array(counts.nCols);
-  return clusters.map((c, i) => {
-    if (i > 0) both.fill(0);
+  // the columns the cluster holds, in order of first sight: a count is at least 1, so a
+  // column is new while its count sum is 0
+  const held = new Int32Array(counts.nCols);
+  return clusters.map((c) => {
     const from = start[c] as number;
     const to = start[c + 1] as number;
+    let nHeld = 0;
     for (let x = from; x < to; x++) {
       const r = order[x] as number;
       for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
-        const at = 2 * (indices[p] as number);
-        both[at] = (both[at] as number) + (data[p] as number);
+        const col = indices[p] as number;
+        const at = 2 * col;
+        const v = both[at] as number;
+        if (v === 0) held[nHeld++] = col;
+        both[at] = v + (data[p] as number);
         both[at + 1] = (both[at + 1] as number) + (values[p] as number);
       }
     }
     const size = words[c] as number;
+    const cols = held.subarray(0, nHeld);
+    const weightOf = (j: number): number => {
+      const v = both[2 * j] as number;
+      return v > 0 && size > 0 ? (v / size) * (idf[j] as number) : v;
+    };
+    const weights = new Float64Array(nHeld);
+    const sums = new Float64Array(nHeld);
     let positive = 0;
-    for (let j = 0; j < weights.length; j++) {
+    for (let i = 0; i < nHeld; i++) {
+      const j = cols[i] as number;
       const v = both[2 * j] as number;
       const w = v > 0 && size > 0 ? (v / size) * (idf[j] as number) : v;
       if (w > 0) positive++;
-      weights[j] = w;
-      sums[j] = both[2 * j + 1] as number;
+      weights[i] = w;
+      sums[i] = both[2 * j + 1] as number;
     }
-    const candidates = largestFirst(weights, job.spare);
-    const centroidCols = Int32Array.from(largestFirst(sums, job.top).slice(0, job.top)).sort();
+    const candidates = largestFirst(weights, job.spare, cols);
+    const centroidCols = Int32Array.from(
+      largestFirst(sums, job.top, cols).slice(0, job.top),
+    ).sort();
     const n = to - from;
-    return {
+    const out: ClusterTerms = {
       candidates: Int32Array.from(candidates),
-      weights: Float64Array.from(candidates, (j) => weights[j] as number),
+      weights: Float64Array.from(candidates, weightOf),
       positive,
       centroidCols,
-      centroidMeans: Float64Array.from(centroidCols, (j) => (sums[j] as number) / n),
+      centroidMeans: Float64Array.from(centroidCols, (j) => (both[2 * j + 1] as number) / n),
     };
+    for (let i = 0; i < nHeld; i++) {
+      const at = 2 * (cols[i] as number);
+      both[at] = 0;
+      both[at + 1] = 0;
+    }
+    return out;
   });
 }
 
@@ -196,16 +218,22 @@ export function labelTerms(
 /**
  * Indices of the positive values, largest first (ties: lower index): at least the `count`
  * largest, and every value tied with the last of them. The threshold (the count-th largest)
- * comes from a min-heap of the `count` largest, so only the candidates are sorted.
+ * comes from a min-heap of the `count` largest, so only the candidates are sorted. With
+ * `index`, value i belongs to index[i] (distinct), and those indices are returned.
  */
-export function largestFirst(values: Float64Array, count: number): number[] {
+export function largestFirst(
+  values: Float64Array,
+  count: number,
+  index: Int32Array | null = null,
+): number[] {
   const threshold = count >= values.length ? 0 : kthLargestPositive(values, count);
   const out: number[] = [];
-  for (let j = 0; j < values.length; j++) {
-    const v = values[j] as number;
-    if (v > 0 && v >= threshold) out.push(j);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v > 0 && v >= threshold) out.push(i);
   }
-  return out.sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
+  const at = (i: number): number => (index ? (index[i] as number) : i);
+  return out.sort((a, b) => (values[b] as number) - (values[a] as number) || at(a) - at(b)).map(at);
 }
 
 /** The count-th largest positive value, or 0 when there are at most `count` (count ≥ 1). */

@@ -167,4 +167,23 @@ describe("largestFirst", () => {
       expect(largestFirst(values, count)).toEqual(sorted.filter((x) => x.v >= cut).map((x) => x.j));
     }
   });
+
+  it("over values given with their indices (in any order), equals it over the whole array", () => {
+    const rng = createRng(9);
+    const whole = new Float64Array(20_000);
+    const held: number[] = [];
+    for (let j = 0; j < whole.length; j++) {
+      if (rng.next() < 0.2) continue;
+      whole[j] = rng.int(40) - 5; // ties, zeros and negatives among the held
+      held.push(j);
+    }
+    for (let i = held.length - 1; i > 0; i--) {
+      const r = rng.int(i + 1);
+      [held[i], held[r]] = [held[r] as number, held[i] as number];
+    }
+    const index = Int32Array.from(held);
+    const values = Float64Array.from(index, (j) => whole[j] as number);
+    for (const count of [1, 10, 500, 5_000, Infinity])
+      expect(largestFirst(values, count, index)).toEqual(largestFirst(whole, count));
+  });
 });
