@@ -439,19 +439,27 @@ export function assign(
  * from `assign`.
  */
 export function mlRestarts(
+  ...[p, inits, k, maxIterations, tolerance]: Parameters<typeof lloydRestarts>
+): RestartRun[] {
+  const rows = toRows(p);
+  return restartRuns(p, inits, k, (init) =>
+    lloyd(rows, init, k, p.d, { maxIterations, tolerance }),
+  );
+}
+
+/** Each start's run, with the inertia of its result over all the points. */
+function restartRuns(
   p: Points,
   inits: readonly Float64Array[],
   k: number,
-  maxIterations: number,
-  tolerance: number,
+  run: (init: Float64Array) => { centroids: Float64Array; iterations: number },
 ): RestartRun[] {
-  const rows = toRows(p);
   return inits.map((init) => {
-    const run = lloyd(rows, init, k, p.d, { maxIterations, tolerance });
+    const r = run(init);
     return {
-      centroids: run.centroids,
-      inertia: assign(p, run.centroids, k).inertia,
-      iterations: run.iterations,
+      centroids: r.centroids,
+      inertia: assign(p, r.centroids, k).inertia,
+      iterations: r.iterations,
     };
   });
 }
@@ -471,14 +479,7 @@ export function lloydRestarts(
   maxIterations: number,
   tolerance: number,
 ): RestartRun[] {
-  return inits.map((init) => {
-    const run = lloydBounded(p, init, k, maxIterations, tolerance);
-    return {
-      centroids: run.centroids,
-      inertia: assign(p, run.centroids, k).inertia,
-      iterations: run.iterations,
-    };
-  });
+  return restartRuns(p, inits, k, (init) => lloydBounded(p, init, k, maxIterations, tolerance));
 }
 
 export async function kmeans(

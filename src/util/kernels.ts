@@ -57,13 +57,7 @@ export interface Kernels {
     tolerance: number,
   ): Promise<RestartRun[]>;
   /** ml-kmeans from each start on all points (a small corpus's restarts), over the threads */
-  mlRestarts(
-    p: Points,
-    inits: readonly Float64Array[],
-    k: number,
-    maxIterations: number,
-    tolerance: number,
-  ): Promise<RestartRun[]>;
+  mlRestarts: Kernels["lloydRestarts"];
   /** bounded Lloyd on all points from one start */
   lloyd(
     p: Points,
