@@ -59,23 +59,24 @@ if (want("ingest")) {
   measure("arxiv-oai-pmh (1,000 records)", join(shared, "arxiv-oai-pmh"));
 }
 
-/** Medians of RUNS fresh `papertrends run`s of pipelines/arxiv-143k.yaml on `input`. */
-function runPipeline(input, threads, runs = RUNS) {
-  const all = [];
-  for (let i = 0; i < runs; i++) {
-    const out = execFileSync(
-      process.execPath,
-      [
-        "bench/pipeline-child.js",
-        "pipelines/arxiv-143k.yaml",
-        join(dir, "run"),
-        String(threads),
-        input,
-      ],
-      { encoding: "utf8", maxBuffer: 1 << 26 },
-    );
-    all.push(JSON.parse(out.trim().split("\n").pop()));
-  }
+/** One fresh `papertrends run` of pipelines/arxiv-143k.yaml on `input`. */
+function pipelineOnce(input, threads) {
+  const out = execFileSync(
+    process.execPath,
+    [
+      "bench/pipeline-child.js",
+      "pipelines/arxiv-143k.yaml",
+      join(dir, "run"),
+      String(threads),
+      input,
+    ],
+    { encoding: "utf8", maxBuffer: 1 << 26 },
+  );
+  return JSON.parse(out.trim().split("\n").pop());
+}
+
+/** Medians of fresh `papertrends run`s (see pipelineOnce). */
+function pipelineMedians(all) {
   const stages = {};
   for (const s of Object.keys(all[0].stages)) stages[s] = median(all.map((r) => r.stages[s]));
   return {
@@ -83,33 +84,38 @@ function runPipeline(input, threads, runs = RUNS) {
     seconds: median(all.map((r) => r.seconds)),
     maxRssMB: Math.round(median(all.map((r) => r.maxRssMB))),
     nmi: all[0].nmi,
-    runs,
+    runs: all.length,
     stages,
   };
+}
+
+/** Medians of RUNS fresh `papertrends run`s of pipelines/arxiv-143k.yaml on `input`. */
+function runPipeline(input, threads, runs = RUNS) {
+  return pipelineMedians(Array.from({ length: runs }, () => pipelineOnce(input, threads)));
 }
 
 const python = "/usr/bin/python3";
 const haveSklearn = spawnSync(python, ["-c", "import sklearn"]).status === 0;
 
-/** Medians of RUNS scikit-learn runs (wall time of the whole python process). */
-function runSklearn(ngram, algo, runs = RUNS) {
-  const all = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const out = execFileSync(
-      python,
-      ["bench/sklearn_themes.py", arxiv, "20", "1", String(ngram), algo, "1"],
-      { encoding: "utf8" },
-    );
-    const r = JSON.parse(out.trim().split("\n").pop());
-    all.push({ ...r, seconds: (performance.now() - t0) / 1000 });
-  }
+/** One scikit-learn run (wall time of the whole python process). */
+function sklearnOnce(ngram, algo) {
+  const t0 = performance.now();
+  const out = execFileSync(
+    python,
+    ["bench/sklearn_themes.py", arxiv, "20", "1", String(ngram), algo, "1"],
+    { encoding: "utf8" },
+  );
+  return { ...JSON.parse(out.trim().split("\n").pop()), seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Medians of scikit-learn runs (see sklearnOnce). */
+function sklearnMedians(all) {
   return {
     seconds: median(all.map((r) => r.seconds)),
     maxRssMB: Math.round(median(all.map((r) => r.maxRssMB))),
     vocabulary: all[0].vocabulary,
     nmi: median(all.map((r) => r.nmi)),
-    runs,
+    runs: all.length,
   };
 }
 
@@ -122,7 +128,15 @@ if (want("pipeline") && existsSync(arxiv)) {
   console.log(
     `\nwhole pipeline on arxiv-abstracts-143k (unigrams + bigrams, k = 20), node ${process.version}`,
   );
-  const ours = runPipeline(arxiv, 0);
+  // papertrends and the fast peer take turns, run by run: the machine's speed drifts (10-20 %
+  // within an hour here), and turns give both the same share of slow and fast minutes
+  const oursRuns = [];
+  const miniRuns = [];
+  for (let i = 0; i < RUNS; i++) {
+    oursRuns.push(pipelineOnce(arxiv, 0));
+    if (haveSklearn) miniRuns.push(sklearnOnce(1, "minibatch"));
+  }
+  const ours = pipelineMedians(oursRuns);
   console.log(`papertrends run pipelines/arxiv-143k.yaml           ${fmt(ours)}`);
   console.log(
     `  stages: ${Object.entries(ours.stages)
@@ -133,10 +147,10 @@ if (want("pipeline") && existsSync(arxiv)) {
   if (!haveSklearn) {
     console.log("scikit-learn peer skipped: apt-get install -y python3-sklearn");
   } else {
-    const bigram = runSklearn(2, "kmeans");
+    const mini = sklearnMedians(miniRuns);
+    console.log(`scikit-learn TfidfVectorizer(1,1) + MiniBatchKMeans ${fmt(mini)}  (in turns)`);
+    const bigram = sklearnMedians(Array.from({ length: RUNS }, () => sklearnOnce(2, "kmeans")));
     console.log(`scikit-learn TfidfVectorizer(1,2) + KMeans(20)     ${fmt(bigram)}`);
-    const mini = runSklearn(1, "minibatch");
-    console.log(`scikit-learn TfidfVectorizer(1,1) + MiniBatchKMeans ${fmt(mini)}`);
     results.sklearn = { bigramKMeans: bigram, unigramMiniBatch: mini };
   }
 }
@@ -282,7 +296,8 @@ function readme(r) {
       "bigrams, min_df 5, max_df 0.5) → LSA → k-means (k = 20) → trends → report (charts, HTML).",
       "scikit-learn 1.2.1 (Debian's python3-sklearn) in the same run, on the same file, timed as",
       "whole processes (reading the gzip file included); `KMeans` and `MiniBatchKMeans` with",
-      "`n_init=1` (`bench/sklearn_themes.py`).",
+      "`n_init=1` (`bench/sklearn_themes.py`). papertrends and `MiniBatchKMeans` take turns,",
+      "run by run, so that the machine's drift (10-20 % within an hour here) falls on both alike.",
       "",
       "| | wall time | peak RSS | NMI vs primary category | runs |",
       "|---|---:|---:|---:|---:|",
