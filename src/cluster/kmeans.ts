@@ -122,7 +122,7 @@ let mlKmeans: typeof import("ml-kmeans").kmeans | null = null;
 
 /**
  * Imports ml-kmeans (once). It takes about 0.2 s to load, and only small corpora's restarts
- * use it, so it is loaded then (`kmeans`, and the kernels that run them) and not at start-up.
+ * use it, so the kernels that run them load it then, not at start-up.
  */
 export async function loadMlKmeans(): Promise<void> {
   mlKmeans ??= (await import("ml-kmeans")).kmeans;
@@ -497,7 +497,6 @@ export async function kmeans(
     // small corpora: ml-kmeans does the Lloyd iterations of every restart, on every thread
     // (the starts are drawn first, in order; ml-kmeans draws nothing from a given start)
     const inits = Array.from({ length: restarts }, () => kmeansPlusPlus(p, k, rng, anchors));
-    await loadMlKmeans();
     const runs = await kernels.mlRestarts(p, inits, k, o.maxIterations, o.tolerance);
     let chosen = 0;
     runs.forEach((r, i) => {

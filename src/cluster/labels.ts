@@ -172,8 +172,7 @@ export function clusterTerms(job: ClusterTermsJob, clusters: readonly number[]):
     let positive = 0;
     for (let i = 0; i < nHeld; i++) {
       const j = cols[i] as number;
-      const v = both[2 * j] as number;
-      const w = v > 0 && size > 0 ? (v / size) * (idf[j] as number) : v;
+      const w = weightOf(j);
       if (w > 0) positive++;
       weights[i] = w;
       sums[i] = both[2 * j + 1] as number;

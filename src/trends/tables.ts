@@ -102,7 +102,7 @@ export function groupAggregate(columns: Columns, by: string[], agg: Aggregations
       return reply.rows;
     }
     // no answer in time: the worker is gone or stuck, so the library loads here instead
-    helper = null;
+    void stopSeriesTables();
   }
   danfo ??= createRequire(import.meta.url)("danfojs-node") as typeof Danfo;
   const df = new danfo.DataFrame(columns as Record<string, (string | number)[]>);

@@ -6,9 +6,9 @@ import type { csrTimesDenseRowsScalar } from "./sparse.js";
  * The LSA's products in WebAssembly with two-lane SIMD, sparse × dense and dense × dense:
  * the same arithmetic in the same order as the TypeScript kernels, so outputs are equal to
  * the bit (a test checks), at two to three times their speed. The module's source is
- * scripts/wasm-kernels.js. Each thread has its own instance and memory: per call, colOf and W are copied in once, and
- * the rows go through in blocks (their entries copied in, their outputs copied out), so the
- * callers' arrays (shared or not) stay where they are.
+ * scripts/wasm-kernels.js. Each thread has its own instance and memory: per call, colOf and
+ * W are copied in once, and the rows go through in blocks (their entries copied in, their
+ * outputs copied out), so the callers' arrays (shared or not) stay where they are.
  */
 
 /** What is used of the WebAssembly API (its types come with the DOM library, not Node's). */
