@@ -610,8 +610,11 @@ function textOfId(table: NgramTable, terms: readonly string[], id: number): stri
  * Unigram and bigram ids in the order of their texts, without building the texts: every
  * character of a term sorts after the space that joins two terms, so "a b" < "ab" just as
  * ("a", "b") < ("ab"), and the texts' order is the order of (rank of first term, rank of
- * second term or none). Each id becomes one number, and the numbers sort natively. Null
- * when that does not hold (trigrams, a term with white space or a control character).
+ * second term or none). Only the terms the ids hold are ranked (n-grams are made of common
+ * terms only: a fraction of all terms), and two stable counting sorts over the ranks give
+ * the order (second key, then first), reading the table's pairs in place: no text, array or
+ * hash lookup per id. Null when that does not hold (trigrams, a term with white space or a
+ * control character).
  */
 function sortByTermRanks(
   ids: readonly number[],
@@ -619,32 +622,73 @@ function sortByTermRanks(
   terms: readonly string[],
 ): number[] | null {
   const nTerms = table.nTerms;
-  if (nTerms >= 1 << 26) return null;
-  for (const t of terms) for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) <= 32) return null;
-  const byText = Array.from(terms.keys()).sort((a, b) => {
+  const n = ids.length;
+  const e = table.entries;
+  // each id's first and second term (-1: none), then the terms used
+  const first = new Int32Array(n);
+  const second = new Int32Array(n).fill(-1);
+  const used = new Uint8Array(nTerms);
+  for (let i = 0; i < n; i++) {
+    const id = ids[i] as number;
+    if (id < nTerms) {
+      first[i] = id;
+      used[id] = 1;
+      continue;
+    }
+    const o = (id - nTerms) * STRIDE;
+    const a = e[o] as number;
+    if (a >= nTerms) return null;
+    const b = e[o + 1] as number;
+    first[i] = a;
+    second[i] = b;
+    used[a] = 1;
+    used[b] = 1;
+  }
+  const byText: number[] = [];
+  for (let t = 0; t < nTerms; t++) {
+    if (used[t] === 0) continue;
+    const x = terms[t] as string;
+    for (let c = 0; c < x.length; c++) if (x.charCodeAt(c) <= 32) return null;
+    byText.push(t);
+  }
+  byText.sort((a, b) => {
     const x = terms[a] as string;
     const y = terms[b] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   });
   const rank = new Int32Array(nTerms);
   byText.forEach((t, r) => (rank[t] = r));
-  const keys = new Float64Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
-    if (id < nTerms) keys[i] = (rank[id] as number) * (1 << 26);
-    else {
-      const [a, b, more] = table.terms(id);
-      if (more !== undefined) return null;
-      keys[i] = (rank[a as number] as number) * (1 << 26) + (rank[b as number] as number) + 1;
-    }
+  for (let i = 0; i < n; i++) {
+    first[i] = rank[first[i] as number] as number;
+    const b = second[i] as number;
+    // a unigram (0) sorts before its bigrams (the second term's rank + 1)
+    second[i] = b < 0 ? 0 : (rank[b] as number) + 1;
   }
-  keys.sort();
-  const out = new Array<number>(ids.length);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as number;
-    const first = byText[Math.floor(key / (1 << 26))] as number;
-    const second = key % (1 << 26);
-    out[i] = second === 0 ? first : table.get(first, byText[second - 1] as number);
+  const bySecond = countingOrder(second, byText.length + 1, null);
+  const order = countingOrder(first, byText.length, bySecond);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = ids[order[i] as number] as number;
+  return out;
+}
+
+/**
+ * A stable counting sort: the places 0..n-1 (or those of `within`, in its order) ordered by
+ * key (each in [0, range)).
+ */
+function countingOrder(key: Int32Array, range: number, within: Int32Array | null): Int32Array {
+  const n = key.length;
+  const at = new Int32Array(range + 1);
+  for (let i = 0; i < n; i++) {
+    const k = (key[i] as number) + 1;
+    at[k] = (at[k] as number) + 1;
+  }
+  for (let k = 0; k < range; k++) at[k + 1] = (at[k + 1] as number) + (at[k] as number);
+  const out = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const i = within ? (within[j] as number) : j;
+    const k = key[i] as number;
+    out[at[k] as number] = i;
+    at[k] = (at[k] as number) + 1;
   }
   return out;
 }

@@ -144,6 +144,28 @@ describe("TF-IDF model", () => {
     }
   });
 
+  it("sorts by text when only some terms are ranked, and when a term holds a space or a control character", () => {
+    // rare words (one document) are left out of n-grams and of the ranking; a kept word with
+    // a space or a tab in it ("a b") sorts before a bigram of its first part ("a é"), which
+    // ranks of whole words would put after it
+    for (const odd of ["a b", "a\tb", "ab"]) {
+      const words = ["a", "rare1", "é", "b", odd, "rare2", "a-b"];
+      const common = [0, 2, 3, 4, 6];
+      const docs: Int32Array[] = [];
+      // every rotation of the common words: each pair next to each other in most documents
+      for (let i = 0; i < common.length; i++) {
+        const row = common.map((_, j) => common[(i + j) % common.length] as number);
+        docs.push(Int32Array.from(i === 0 ? [...row, 1] : i === 1 ? [5, ...row] : row));
+      }
+      const d: TokenDocs = { terms: words, display: words, docs };
+      const v = fit(d, { minDf: 2, maxDf: 1.0, ngramRange: [1, 2] }).vocabulary;
+      expect(v).toContain("a é");
+      expect(v).toContain(odd);
+      expect(v).not.toContain("rare1");
+      expect(v).toEqual([...v].sort());
+    }
+  });
+
   it("explains bad options and over-pruning", () => {
     expect(() => fit(docs, { ngramRange: [2, 1] })).toThrow(
       "invalid vectorize.ngramRange: [2,1] (expected [min, max] with 1 ≤ min ≤ max ≤ 3)",
