@@ -70,9 +70,9 @@ export interface RunContext {
   /** stage times, for --timings and the benchmarks */
   timer?: StageMarker;
   /**
-   * let the papers' abstracts go once corpus.jsonl holds them and the text stage has them
-   * (`papertrends run` does, to save memory): the returned corpus's papers then have "" for
-   * their abstracts
+   * let the papers' author lists go once corpus.jsonl holds them, and their abstracts once the
+   * text stage has them too (`papertrends run` does, to save memory): the returned corpus's
+   * papers then have [] for their authors and "" for their abstracts
    */
   releaseTexts?: boolean;
 }
@@ -463,8 +463,12 @@ async function runOnCorpus(
   const files = await replaceDir(outDir, async (dir) => {
     const corpusFiles = await writeRunCorpus(dir, corpus);
     timer.mark("write corpus");
-    // the abstracts are in corpus.jsonl now, and the feed holds the texts it still needs
-    if (context.releaseTexts && feed?.holdsAllTexts()) releaseAbstracts(corpus.papers);
+    // the abstracts are in corpus.jsonl now, and the feed holds the texts it still needs;
+    // nothing after corpus.jsonl reads the authors
+    if (context.releaseTexts) {
+      releaseAuthors(corpus.papers);
+      if (feed?.holdsAllTexts()) releaseAbstracts(corpus.papers);
+    }
     const t = await runThemes(
       corpus.papers,
       themeSettings(config, themeOverrides(context)),
@@ -524,6 +528,14 @@ async function runOnCorpus(
  */
 function releaseAbstracts(papers: readonly Paper[]): void {
   for (const p of papers) p.abstract = "";
+}
+
+/**
+ * Lets each paper's author list go (it becomes []): at 1M papers, several million strings that
+ * every full garbage collection would walk, and a few hundred megabytes.
+ */
+function releaseAuthors(papers: readonly Paper[]): void {
+  for (const p of papers) p.authors = [];
 }
 
 /** Trends on a folder written by `papertrends cluster` or `run`, with its saved model. */

@@ -17,8 +17,8 @@ function files(dir: string, at = ""): Map<string, Buffer> {
   return out;
 }
 
-describe("a run that lets the abstracts go (as `papertrends run` does)", () => {
-  it("writes the same folder, corpus.jsonl with its abstracts included; the papers it returns have none", async () => {
+describe("a run that lets the abstracts and authors go (as `papertrends run` does)", () => {
+  it("writes the same folder, corpus.jsonl with its abstracts and authors included; the papers it returns have none", async () => {
     // 9,577 papers: the text stage is fed during ingest by a worker thread
     const config = await loadPipeline("pipelines/hf-daily-weekly.yaml");
     const kept = tmp();
@@ -27,14 +27,17 @@ describe("a run that lets the abstracts go (as `papertrends run` does)", () => {
     const b = await runPipeline(config, { out: released, threads: 2, releaseTexts: true });
     expect(a.corpus.papers.every((p) => p.abstract.length > 0)).toBe(true);
     expect(b.corpus.papers.every((p) => p.abstract === "")).toBe(true);
+    expect(a.corpus.papers.some((p) => p.authors.length > 0)).toBe(true);
+    expect(b.corpus.papers.every((p) => p.authors.length === 0)).toBe(true);
     const fa = files(kept);
     const fb = files(released);
     expect([...fb.keys()]).toEqual([...fa.keys()]);
     for (const [name, bytes] of fa) expect(fb.get(name)?.equals(bytes), name).toBe(true);
     const first = JSON.parse(
       readFileSync(join(released, "corpus.jsonl"), "utf8").split("\n")[0] as string,
-    ) as { abstract: string };
+    ) as { abstract: string; authors: string[] };
     expect(first.abstract.length).toBeGreaterThan(100);
+    expect(first.authors.length).toBeGreaterThan(0);
   }, 120_000);
 
   it("keeps them when the text stage reads the papers themselves (no worker for a small corpus)", async () => {

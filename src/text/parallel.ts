@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Paper } from "../ingest/types.js";
+import { release } from "../util/release.js";
 import {
   commonTerms,
   countNgrams,
@@ -494,6 +495,8 @@ async function countAndFit(
   const mainRows = mine.length;
   const counts = countNgrams(mine, c.terms.length, tfidfOptions.ngramRange, c.common, wantTf);
   if (!keepDocs) {
+    // counted: their memory goes now, before the matrix is laid out (see release)
+    release(mine);
     docs.length = 0;
     mine = [];
   }
@@ -508,6 +511,7 @@ async function countAndFit(
     return mergeCounts(counts, r.counts, map);
   });
   const { model, colOf } = fitVocabulary(c.terms, c.uni, counts, tfidfOptions, c.nDocs);
+  counts.table.dispose();
   return {
     model,
     colOf,

@@ -7,6 +7,7 @@
 // 4. write its rows into the shared matrix at the place given. Typed arrays are transferred or
 //    shared, not copied.
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { release } from "../util/release.js";
 import {
   countNgrams,
   countsMessage,
@@ -110,6 +111,9 @@ function count(
     ...(req.sendDocs ? [ids.buffer, ptr.buffer] : []),
   ] as ArrayBuffer[];
   port.postMessage(reply, transfer);
+  // counted: the table and (unless sent) the documents go now, before the matrix is laid out
+  counted.table.dispose();
+  if (!req.sendDocs) release([ids, allPtr, ptr]);
   const rows = counted.rows;
   port.once("message", (m: MatrixRequest) => matrix(port, m, rows));
 }

@@ -19,6 +19,8 @@
  * partition's totals (when kept) sit in an array beside its buckets. `df()` and `totals()`
  * gather them by slot.
  */
+import { release } from "../util/release.js";
+
 export const STRIDE = 2;
 /** ints per bucket: prefix id, last term, slot + 1 (0: empty), document frequency */
 const B = 4;
@@ -233,6 +235,28 @@ export class NgramTable {
   /** Lets the batch scratch go (it is made again when needed). */
   releaseScratch(): void {
     this.scratch = null;
+  }
+
+  /**
+   * Frees the table's arrays now (see `release`): at 1M papers they are about a gigabyte, and
+   * the TF-IDF matrix is laid out right after the vocabulary is fitted. The table is empty
+   * and unusable afterwards.
+   */
+  dispose(): void {
+    const s = this.scratch;
+    release([
+      this.entries,
+      this.masks,
+      this.sizes,
+      ...this.buckets,
+      ...(this.tf ?? []),
+      ...(this.dfBySlot ? [this.dfBySlot] : []),
+      ...(this.tfBySlot ? [this.tfBySlot] : []),
+      ...(s ? [s.prefix, s.term, s.target, s.hash, s.df, s.tf] : []),
+    ]);
+    this.scratch = null;
+    this.dfBySlot = null;
+    this.tfBySlot = null;
   }
 
   private insert(b: Int32Array, o: number, p: number, prefix: number, term: number): void {

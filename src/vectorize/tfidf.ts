@@ -2,6 +2,7 @@ import { msg } from "../messages.js";
 import { BOUNDARY, type TokenDocs } from "../text/tokenize.js";
 import { NgramTable, STRIDE } from "./ngram-table.js";
 import { UserError } from "../util/errors.js";
+import { release } from "../util/release.js";
 import type { Csr } from "./sparse.js";
 
 /**
@@ -508,6 +509,7 @@ export function fitTransform(tokens: TokenDocs, options: Partial<TfidfOptions> =
   const common = commonTerms(uni.df, minCount);
   const counts = countNgrams(tokens.docs, nTerms, o.ngramRange, common, o.maxFeatures !== null);
   const { model, colOf } = fitVocabulary(tokens.terms, uni, counts, o, nDocs);
+  counts.table.dispose();
   return { model, ...fromIdRows(model, counts.rows, colOf) };
 }
 
@@ -864,7 +866,8 @@ export function matrixArrays(rowLens: readonly Int32Array[], shared: boolean): M
  * packed in one integer, sorted natively; the place finds the entry's count and idf): as fast
  * here as a counting sort through all the columns, and it needs no scratch arrays as large
  * as the matrix, which would stand beside the matrix and the id rows at the text stage's
- * peak. The id rows are consumed.
+ * peak. The id rows are consumed: each segment's arrays are released
+ * (emptied) once its rows are written.
  */
 export function fillIdRows(
   model: Weighting,
@@ -891,7 +894,8 @@ export function fillIdRows(
   const rowIdf = new Float64Array(longest);
   const w64 = new Float64Array(longest);
   let d = rowFrom;
-  for (const g of segments) {
+  for (let s = 0; s < segments.length; s++) {
+    const g = segments[s] as IdRows;
     const ks = g.ids;
     for (let r = 0; r + 1 < g.ptr.length; r++, d++) {
       let m = 0;
@@ -920,6 +924,8 @@ export function fillIdRows(
       const div = o.norm !== "none" && norm > 0 ? (o.norm === "l2" ? Math.sqrt(norm) : norm) : 1;
       for (let j = 0; j < m; j++) data[a + j] = (w64[j] as number) / div;
     }
+    // written: its memory goes now, while the matrix fills (see release)
+    release([g.ptr, g.ids, g.counts]);
   }
   segments.length = 0;
 }
