@@ -1,0 +1,85 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, runCli, tmp } from "./helpers.js";
+
+const BIN = join(ROOT, "bin", "papertrends.js");
+
+/** The pids of a process's children (Linux: /proc). */
+function childrenOf(pid: number): number[] {
+  const r = spawnSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" });
+  return r.stdout
+    .split("\n")
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
+}
+
+/** A process's environment (Linux: /proc/PID/environ). */
+function environOf(pid: number): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const kv of readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")) {
+    const eq = kv.indexOf("=");
+    if (eq > 0) out.set(kv.slice(0, eq), kv.slice(eq + 1));
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)", () => {
+  it("runs the CLI in a child whose malloc returns freed blocks, and passes a SIGTERM on to it", async () => {
+    const out = tmp();
+    // a run long enough to be caught in the middle (142,821 papers)
+    const launcher = spawn(
+      process.execPath,
+      [BIN, "run", "pipelines/arxiv-143k.yaml", "--out", join(out, "run")],
+      { cwd: ROOT, stdio: "ignore", env: { ...process.env, MALLOC_MMAP_THRESHOLD_: "" } },
+    );
+    const ended = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      launcher.on("exit", (code, signal) => resolve({ code, signal })),
+    );
+    let cli: number | undefined;
+    for (let i = 0; i < 100 && cli === undefined; i++) {
+      await sleep(100);
+      cli = childrenOf(launcher.pid as number)[0];
+    }
+    expect(cli).toBeDefined();
+    const env = environOf(cli as number);
+    expect(env.get("MALLOC_MMAP_THRESHOLD_")).toBe("131072");
+    expect(env.get("MALLOC_TRIM_THRESHOLD_")).toBe("131072");
+    await sleep(500);
+    launcher.kill("SIGTERM");
+    expect(await ended).toEqual({ code: null, signal: "SIGTERM" });
+    await sleep(200);
+    expect(existsSync(`/proc/${cli as number}`)).toBe(false);
+    // the run never finished: no report was swapped in
+    expect(existsSync(join(out, "run", "report.html"))).toBe(false);
+  }, 60_000);
+
+  it("gives the CLI's exit code and output", async () => {
+    const bad = await runCli(["run", "no-such-pipeline.yaml"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/no-such-pipeline\.yaml: no such file/);
+    const good = await runCli(["--version"]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  }, 30_000);
+
+  it("runs the CLI itself when the thresholds are set already (no child process)", async () => {
+    const run = spawn(
+      process.execPath,
+      [BIN, "run", "pipelines/arxiv-143k.yaml", "--out", join(tmp(), "run")],
+      {
+        cwd: ROOT,
+        stdio: "ignore",
+        env: { ...process.env, MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072" },
+      },
+    );
+    const ended = new Promise((resolve) => run.on("exit", resolve));
+    await sleep(1500);
+    expect(childrenOf(run.pid as number)).toEqual([]);
+    run.kill("SIGTERM");
+    await ended;
+  }, 30_000);
+});
