@@ -13,6 +13,7 @@ import { median } from "./median.js";
 import { resample } from "./resample.js";
 import { storeBench } from "./store.js";
 import { renderSvg } from "../dist/charts/render.js";
+import { MALLOC_ENV } from "../dist/util/malloc.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const shared = new URL("../../shared/data/", import.meta.url).pathname;
@@ -26,6 +27,7 @@ function measure(label, file, extra = []) {
   for (let i = 0; i < RUNS; i++) {
     const out = execFileSync(process.execPath, ["bench/ingest-child.js", file, ...extra], {
       encoding: "utf8",
+      env: { ...process.env, ...MALLOC_ENV },
     });
     runs.push(JSON.parse(out.trim().split("\n").pop()));
   }
@@ -70,7 +72,8 @@ function pipelineOnce(input, threads) {
       String(threads),
       input,
     ],
-    { encoding: "utf8", maxBuffer: 1 << 26 },
+    // with the malloc settings `papertrends run` has (see bin/papertrends.js)
+    { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, ...MALLOC_ENV } },
   );
   return JSON.parse(out.trim().split("\n").pop());
 }
@@ -234,6 +237,7 @@ if (want("weekly") && existsSync(arxiv)) {
     ]) {
       const out = execFileSync(process.execPath, ["bench/weekly-child.js", file, week], {
         encoding: "utf8",
+        env: { ...process.env, ...MALLOC_ENV },
       });
       const r = JSON.parse(out.trim().split("\n").pop());
       if (r.mode !== mode) throw new Error(`${week}: expected a ${mode} run, got ${r.mode}`);

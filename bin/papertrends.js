@@ -1,14 +1,11 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm run build`.
 import { spawn } from "node:child_process";
+import { MALLOC_ENV } from "../dist/util/malloc.js";
 
-// glibc's malloc keeps blocks freed by the text stage's threads (documents, n-gram tables, id
-// rows: gigabytes at 1M papers) for reuse instead of returning them, so the run's resident
-// memory stayed near its peak to the end, and the peak itself rose by what was freed but kept
-// (measured: 300k papers, 2.25 GB resident after the text stage, 1.06 GB with these set).
-// Fixed thresholds send every block of 128 kB or more back to the system when freed. malloc
-// reads them at start-up only, so the CLI runs in a child process that has them.
-const MALLOC = { MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072" };
+// malloc's settings (see MALLOC_ENV) are read at start-up only, so the CLI runs in a child
+// process that has them
+const MALLOC = MALLOC_ENV;
 const relaunch =
   process.platform === "linux" &&
   Object.entries(MALLOC).some(([k, v]) => process.env[k] !== v) &&
