@@ -16,6 +16,8 @@ import { renderSvg } from "../dist/charts/render.js";
 import { MALLOC_ENV } from "../dist/util/malloc.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** papertrends' child processes get the malloc settings `papertrends run` has (see bin/) */
+const CHILD_ENV = { ...process.env, ...MALLOC_ENV };
 const shared = new URL("../../shared/data/", import.meta.url).pathname;
 
 function measure(label, file, extra = []) {
@@ -27,7 +29,7 @@ function measure(label, file, extra = []) {
   for (let i = 0; i < RUNS; i++) {
     const out = execFileSync(process.execPath, ["bench/ingest-child.js", file, ...extra], {
       encoding: "utf8",
-      env: { ...process.env, ...MALLOC_ENV },
+      env: CHILD_ENV,
     });
     runs.push(JSON.parse(out.trim().split("\n").pop()));
   }
@@ -72,8 +74,7 @@ function pipelineOnce(input, threads) {
       String(threads),
       input,
     ],
-    // with the malloc settings `papertrends run` has (see bin/papertrends.js)
-    { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, ...MALLOC_ENV } },
+    { encoding: "utf8", maxBuffer: 1 << 26, env: CHILD_ENV },
   );
   return JSON.parse(out.trim().split("\n").pop());
 }
@@ -237,7 +238,7 @@ if (want("weekly") && existsSync(arxiv)) {
     ]) {
       const out = execFileSync(process.execPath, ["bench/weekly-child.js", file, week], {
         encoding: "utf8",
-        env: { ...process.env, ...MALLOC_ENV },
+        env: CHILD_ENV,
       });
       const r = JSON.parse(out.trim().split("\n").pop());
       if (r.mode !== mode) throw new Error(`${week}: expected a ${mode} run, got ${r.mode}`);

@@ -5,16 +5,15 @@ import { MALLOC_ENV } from "../dist/util/malloc.js";
 
 // malloc's settings (see MALLOC_ENV) are read at start-up only, so the CLI runs in a child
 // process that has them
-const MALLOC = MALLOC_ENV;
 const relaunch =
   process.platform === "linux" &&
-  Object.entries(MALLOC).some(([k, v]) => process.env[k] !== v) &&
+  Object.entries(MALLOC_ENV).some(([k, v]) => process.env[k] !== v) &&
   process.env.PAPERTRENDS_NO_RELAUNCH === undefined;
 
 if (relaunch) {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: "inherit",
-    env: { ...process.env, ...MALLOC },
+    env: { ...process.env, ...MALLOC_ENV },
   });
   // the child ends with this process: a signal sent to it alone is passed on
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];

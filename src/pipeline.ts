@@ -465,10 +465,7 @@ async function runOnCorpus(
     timer.mark("write corpus");
     // the abstracts are in corpus.jsonl now, and the feed holds the texts it still needs;
     // nothing after corpus.jsonl reads the authors
-    if (context.releaseTexts) {
-      releaseAuthors(corpus.papers);
-      if (feed?.holdsAllTexts()) releaseAbstracts(corpus.papers);
-    }
+    if (context.releaseTexts) releaseTexts(corpus.papers, feed?.holdsAllTexts() ?? false);
     const t = await runThemes(
       corpus.papers,
       themeSettings(config, themeOverrides(context)),
@@ -522,20 +519,16 @@ async function runOnCorpus(
 }
 
 /**
- * Lets each paper's abstract go (it becomes ""): once corpus.jsonl holds them and the text
- * stage has what it needs, nothing else reads them, and at 1M papers they are a gigabyte of
- * the heap that every full garbage collection would walk.
+ * Lets each paper's author list go (it becomes []) and, with `abstracts`, its abstract (it
+ * becomes ""): once corpus.jsonl holds them and the text stage has what it needs, nothing
+ * else reads them, and at 1M papers they are over a gigabyte of the heap (several million
+ * strings) that every full garbage collection would walk.
  */
-function releaseAbstracts(papers: readonly Paper[]): void {
-  for (const p of papers) p.abstract = "";
-}
-
-/**
- * Lets each paper's author list go (it becomes []): at 1M papers, several million strings that
- * every full garbage collection would walk, and a few hundred megabytes.
- */
-function releaseAuthors(papers: readonly Paper[]): void {
-  for (const p of papers) p.authors = [];
+function releaseTexts(papers: readonly Paper[], abstracts: boolean): void {
+  for (const p of papers) {
+    p.authors = [];
+    if (abstracts) p.abstract = "";
+  }
 }
 
 /** Trends on a folder written by `papertrends cluster` or `run`, with its saved model. */

@@ -866,8 +866,8 @@ export function matrixArrays(rowLens: readonly Int32Array[], shared: boolean): M
  * packed in one integer, sorted natively; the place finds the entry's count and idf): as fast
  * here as a counting sort through all the columns, and it needs no scratch arrays as large
  * as the matrix, which would stand beside the matrix and the id rows at the text stage's
- * peak. The id rows are consumed: each segment's arrays are released
- * (emptied) once its rows are written.
+ * peak. The id rows are consumed: each segment's arrays are released (emptied) once its
+ * rows are written.
  */
 export function fillIdRows(
   model: Weighting,
@@ -894,8 +894,7 @@ export function fillIdRows(
   const rowIdf = new Float64Array(longest);
   const w64 = new Float64Array(longest);
   let d = rowFrom;
-  for (let s = 0; s < segments.length; s++) {
-    const g = segments[s] as IdRows;
+  for (const g of segments) {
     const ks = g.ids;
     for (let r = 0; r + 1 < g.ptr.length; r++, d++) {
       let m = 0;
