@@ -13,30 +13,40 @@ export function csvField(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function assignmentsCsv(papers: readonly Paper[], r: ClusterResult): string[] {
-  const name = (t: number): string => (t < 0 ? OTHER : (r.themes[t]?.name ?? OTHER));
-  const lines = ["id,title,date,theme,theme_id,score,kmeans_theme,map_x,map_y"];
-  const at = (i: number, d: number): string =>
-    r.map ? (r.map[i * 2 + d] as number).toFixed(4) : "";
-  papers.forEach((p, i) => {
+/** Rows of assignments.csv per chunk handed to the writer (one await per chunk, not per row). */
+export const ASSIGNMENT_ROWS_PER_CHUNK = 1024;
+
+/**
+ * assignments.csv in chunks of whole lines (each ends with a line break), the header first.
+ * The theme names are quoted once per theme rather than once per row, and the numbers need
+ * no quoting; ids, titles and dates come from the data and go through csvField.
+ */
+export function* assignmentsCsv(
+  papers: readonly Paper[],
+  r: ClusterResult,
+  rowsPerChunk = ASSIGNMENT_ROWS_PER_CHUNK,
+): Generator<string> {
+  const other = csvField(OTHER);
+  const names = r.themes.map((t) => csvField(t.name));
+  const name = (t: number): string => (t < 0 ? other : (names[t] ?? other));
+  yield "id,title,date,theme,theme_id,score,kmeans_theme,map_x,map_y\n";
+  const map = r.map;
+  let chunk = "";
+  for (let i = 0; i < papers.length; i++) {
+    const p = papers[i] as Paper;
     const t = r.theme[i] as number;
-    lines.push(
-      [
-        p.id,
-        p.title,
-        p.date,
-        name(t),
-        t,
-        (r.score[i] as number).toFixed(6),
-        name(r.rawLabels[i] as number),
-        at(i, 0),
-        at(i, 1),
-      ]
-        .map(csvField)
-        .join(","),
-    );
-  });
-  return lines;
+    chunk +=
+      `${csvField(p.id)},${csvField(p.title)},${csvField(p.date)},${name(t)},${t},` +
+      `${(r.score[i] as number).toFixed(6)},${name(r.rawLabels[i] as number)},` +
+      (map
+        ? `${(map[i * 2] as number).toFixed(4)},${(map[i * 2 + 1] as number).toFixed(4)}\n`
+        : ",\n");
+    if ((i + 1) % rowsPerChunk === 0) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 export interface ThemesJsonContext {
@@ -92,7 +102,7 @@ export async function writeThemeFiles(
 ): Promise<string[]> {
   const files = [join(dir, "assignments.csv"), join(dir, "themes.json"), join(dir, "model.json")];
   await writeFileAtomic(files[0] as string, async (append) => {
-    for (const line of assignmentsCsv(papers, r)) await append(line + "\n");
+    for (const chunk of assignmentsCsv(papers, r)) await append(chunk);
   });
   await writeTextAtomic(files[1] as string, JSON.stringify(themesJson(r, ctx), null, 2) + "\n");
   await writeTextAtomic(

@@ -9,6 +9,9 @@ import { esc, scriptJson } from "../../src/report/html.js";
 import { md } from "../../src/report/markdown.js";
 import { ingest } from "../../src/ingest/index.js";
 import { paperToJson } from "../../src/report/corpus-files.js";
+import { assignmentsCsv } from "../../src/report/themes-files.js";
+import type { ClusterResult } from "../../src/cluster/index.js";
+import { Format, type Paper } from "../../src/ingest/types.js";
 import { PAGE, tmp } from "../helpers.js";
 
 const EVIL = `<script>window.__xss = 1</script> "><img src=x onerror="window.__xss = 2">`;
@@ -97,4 +100,86 @@ describe("report.html in a real browser", () => {
     },
     120_000,
   );
+});
+
+describe("assignments.csv", () => {
+  const papers = [
+    { id: "2401.00001", title: 'A "quoted", title', date: "2024-01-02" },
+    { id: "id,with,commas", title: "line\nbreak", date: null },
+    { id: "2401.00003", title: "plain", date: "2024-01-03" },
+  ].map((p): Paper => ({
+    ...p,
+    abstract: "",
+    authors: [],
+    source: { file: "x", format: Format.jsonl },
+  }));
+  const result = (map: Float64Array | null): ClusterResult =>
+    ({
+      themes: [{ name: 'graphs, "networks"' }, { name: "plain theme" }],
+      theme: Int32Array.from([0, -1, 1]),
+      rawLabels: Int32Array.from([0, 1, 1]),
+      score: Float64Array.from([0.5, 0.1234567, -0.25]),
+      map,
+    }) as unknown as ClusterResult;
+
+  /** RFC 4180 records of a CSV text. */
+  const parse = (text: string): string[][] => {
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let field = "";
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i] as string;
+      if (quoted && c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = !quoted;
+      else if (quoted || (c !== "," && c !== "\n")) field += c;
+      else {
+        row.push(field);
+        field = "";
+        if (c === "\n") {
+          rows.push(row);
+          row = [];
+        }
+      }
+    }
+    return rows;
+  };
+
+  it("quotes what needs it, in chunks of whole lines, whatever the chunk size", () => {
+    const want = [
+      ["id", "title", "date", "theme", "theme_id", "score", "kmeans_theme", "map_x", "map_y"],
+      [
+        "2401.00001",
+        'A "quoted", title',
+        "2024-01-02",
+        'graphs, "networks"',
+        "0",
+        "0.500000",
+      ].concat(['graphs, "networks"', "1.0000", "-2.0000"]),
+      ["id,with,commas", "line\nbreak", "", "other", "-1", "0.123457", "plain theme"].concat([
+        "0.1235",
+        "0.0000",
+      ]),
+      ["2401.00003", "plain", "2024-01-03", "plain theme", "1", "-0.250000", "plain theme"].concat([
+        "3.5000",
+        "4.0000",
+      ]),
+    ];
+    const map = Float64Array.from([1, -2, 0.12345, 0, 3.5, 4]);
+    for (const size of [1, 2, 3, 1024]) {
+      const chunks = [...assignmentsCsv(papers, result(map), size)];
+      expect(chunks.length).toBe(1 + Math.ceil(papers.length / size));
+      for (const c of chunks) expect(c.endsWith("\n")).toBe(true);
+      expect(parse(chunks.join(""))).toEqual(want);
+    }
+    // without the LSA map, the two last fields are empty
+    const rows = parse([...assignmentsCsv(papers, result(null))].join(""));
+    expect(rows.slice(1).map((r) => r.slice(7))).toEqual([
+      ["", ""],
+      ["", ""],
+      ["", ""],
+    ]);
+  });
 });
