@@ -101,6 +101,13 @@ export class NgramTable {
     return this.nTerms + this.count;
   }
 
+  /** Buckets over all partitions (a partition doubles once more than half of its are used). */
+  get capacity(): number {
+    let c = 0;
+    for (const m of this.masks) c += m + 1;
+    return c;
+  }
+
   /** Whether total counts are kept. */
   get keepsTotals(): boolean {
     return this.tf !== null;
@@ -185,14 +192,10 @@ export class NgramTable {
       const from = start[p] as number;
       const to = start[p + 1] as number;
       if (from === to) continue;
-      // room for every record of the batch: no growth inside the loop below
-      while (((this.sizes[p] as number) + (to - from)) * 2 > (this.masks[p] as number) + 1) {
-        this.grow(p);
-      }
-      const b = this.buckets[p] as Int32Array;
-      const m = this.masks[p] as number;
+      let b = this.buckets[p] as Int32Array;
+      let m = this.masks[p] as number;
       if ((to - from) * 64 >= m + 1) touch(b);
-      const tf = keepTf ? ((this.tf as Float64Array[])[p] as Float64Array) : null;
+      let tf = keepTf ? ((this.tf as Float64Array[])[p] as Float64Array) : null;
       for (let j = from; j < to; j++) {
         const prefix = s.prefix[j] as number;
         const term = s.term[j] as number;
@@ -202,7 +205,23 @@ export class NgramTable {
           i = (i + 1) & m;
           o = i * B;
         }
-        if (b[o + 2] === 0) this.insert(b, o, p, prefix, term);
+        if (b[o + 2] === 0) {
+          // a new n-gram: the partition grows only when this one would fill it past half (most
+          // records of a batch are n-grams seen before, so room for all of them is not made)
+          if (((this.sizes[p] as number) + 1) * 2 > m + 1) {
+            this.grow(p);
+            b = this.buckets[p] as Int32Array;
+            m = this.masks[p] as number;
+            tf = keepTf ? ((this.tf as Float64Array[])[p] as Float64Array) : null;
+            i = (s.hash[n + j] as number) & m;
+            o = i * B;
+            while (b[o + 2] !== 0) {
+              i = (i + 1) & m;
+              o = i * B;
+            }
+          }
+          this.insert(b, o, p, prefix, term);
+        }
         b[o + 3] = (b[o + 3] as number) + (dfW === null ? dfConst : (s.df[j] as number));
         if (tf !== null) tf[i] = (tf[i] as number) + (s.tf[j] as number);
         ids[j] = this.nTerms + (b[o + 2] as number) - 1;

@@ -82,4 +82,40 @@ describe("interned n-gram table", () => {
       expect(t.intern(a, b)).toBe(ids.get(`${a},${b}`));
     }
   });
+
+  it("grows when new n-grams fill a partition past half, not for a batch of known ones", () => {
+    // one partition of 2048 buckets: it holds up to 1024 n-grams
+    const t = new NgramTable(10_000, 1000);
+    expect(t.capacity).toBe(2048);
+    const batch = (pairs: [number, number][]): Int32Array => {
+      const n = pairs.length;
+      const out = new Int32Array(n);
+      t.add(
+        {
+          n,
+          prefix: Int32Array.from(pairs, (p) => p[0]),
+          term: Int32Array.from(pairs, (p) => p[1]),
+          target: Int32Array.from({ length: n }, (_, i) => i),
+          df: 1,
+          tf: null,
+        },
+        out,
+      );
+      return out;
+    };
+    const known = Array.from({ length: 1000 }, (_, i): [number, number] => [i, i + 1]);
+    const first = batch(known);
+    // 5000 records of n-grams the table has: no room to make
+    const again = batch(Array.from({ length: 5000 }, (_, i) => known[(i * 7) % 1000]!));
+    expect(t.capacity).toBe(2048);
+    expect(again.every((id, i) => id === first[(i * 7) % 1000])).toBe(true);
+    expect(t.df()[0]).toBe(6);
+    // 100 new ones go past half: the partition doubles, mid-batch, and every id holds
+    const fresh = Array.from({ length: 100 }, (_, i): [number, number] => [5000 + i, 1]);
+    const ids = batch([...fresh, ...known.slice(0, 50)]);
+    expect(t.capacity).toBe(4096);
+    expect(t.size).toBe(10_000 + 1100);
+    fresh.forEach(([a, b], i) => expect(t.get(a, b)).toBe(ids[i]));
+    known.slice(0, 50).forEach((_, i) => expect(ids[100 + i]).toBe(first[i]));
+  });
 });
