@@ -40,9 +40,107 @@ export function clusterRows(labels: Int32Array, k: number): ClusterRows {
 }
 
 /**
+ * Blocked column sums. Column sums over a large vocabulary are additions scattered over arrays larger than the
+ * caches (at 1M papers, 3.5M columns: 28 MB of term frequencies, 56 MB of count and value
+ * sums per cluster), where nearly every addition misses. With at least this many columns,
+ * the entries of a block of rows are first bucketed by column range (a counting sort that
+ * keeps their order), and then each bucket's entries are added, into a range of sums that
+ * stays in the L2 cache. Each column's additions come in the same order as in one pass over
+ * the rows, so even float sums are the same bit for bit.
+ */
+export const BLOCKING: Blocking = { minColumns: 1 << 19, entries: 1 << 20 };
+
+export interface Blocking {
+  /** columns from which the passes are blocked */
+  minColumns: number;
+  /** entries bucketed at a time (at least one row's) */
+  entries: number;
+}
+
+/** Columns per bucket: 2^15 sums of 8 or 16 bytes, 256 or 512 kB. */
+const BUCKET_BITS = 15;
+
+/** A block of entries in column-bucket order, reused from block to block. */
+class EntryBlock {
+  start: Int32Array;
+  col = new Int32Array(0);
+  /** the counts as their own type (the matrix's are 16-bit) */
+  count: Uint16Array | Float64Array = new Uint16Array(0);
+  value: Float32Array | null = null;
+  n = 0;
+
+  constructor(
+    nCols: number,
+    private readonly bits: number,
+  ) {
+    this.start = new Int32Array((nCols >> bits) + 2);
+  }
+
+  /**
+   * Fills the block with the entries of rows `rows[x0..)` (values too when given), as many
+   * rows as fit in `limit` entries (at least one); returns where it stopped.
+   */
+  fill(
+    counts: CountRows,
+    values: Float32Array | null,
+    rows: Int32Array,
+    x0: number,
+    limit: number,
+  ): number {
+    const { indptr, indices, data } = counts;
+    const bits = this.bits;
+    let x1 = x0;
+    let n = 0;
+    while (x1 < rows.length) {
+      const r = rows[x1] as number;
+      const len = (indptr[r + 1] as number) - (indptr[r] as number);
+      if (x1 > x0 && n + len > limit) break;
+      n += len;
+      x1++;
+    }
+    const wide = !(data instanceof Uint16Array);
+    if (this.col.length < n || wide !== this.count instanceof Float64Array) {
+      const size = Math.max(n, this.col.length);
+      this.col = new Int32Array(size);
+      this.count = wide ? new Float64Array(size) : new Uint16Array(size);
+      this.value = null;
+    }
+    if (values && !this.value) this.value = new Float32Array(this.col.length);
+    const start = this.start;
+    start.fill(0);
+    for (let x = x0; x < x1; x++) {
+      const r = rows[x] as number;
+      for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
+        const b = ((indices[p] as number) >> bits) + 1;
+        start[b] = (start[b] as number) + 1;
+      }
+    }
+    for (let b = 1; b < start.length; b++)
+      start[b] = (start[b] as number) + (start[b - 1] as number);
+    const { col, count } = this;
+    const value = values ? (this.value as Float32Array) : null;
+    for (let x = x0; x < x1; x++) {
+      const r = rows[x] as number;
+      for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
+        const j = indices[p] as number;
+        const b = j >> bits;
+        const at = start[b] as number;
+        start[b] = at + 1;
+        col[at] = j;
+        count[at] = data[p] as number;
+        if (value) value[at] = (values as Float32Array)[p] as number;
+      }
+    }
+    this.n = n;
+    return x1;
+  }
+}
+
+/**
  * Rows [from, to) added into each term's frequency `ft` and each cluster's size in words
  * (raw counts; labels < 0 are left out). The sums are of integers, exact in any order, so
- * row ranges can be summed on several threads and added up.
+ * row ranges can be summed on several threads and added up. Blocked (see
+ * BLOCKING).
  */
 export function countColumns(
   counts: CountRows,
@@ -51,7 +149,12 @@ export function countColumns(
   words: Float64Array,
   from: number,
   to: number,
+  blocking = BLOCKING,
 ): void {
+  if (counts.nCols >= blocking.minColumns) {
+    countColumnsBlocked(counts, labels, ft, words, from, to, blocking.entries);
+    return;
+  }
   const { indptr, indices, data } = counts;
   for (let r = from; r < to; r++) {
     const c = labels[r] as number;
@@ -64,6 +167,38 @@ export function countColumns(
       s += v;
     }
     words[c] = (words[c] as number) + s;
+  }
+}
+
+function countColumnsBlocked(
+  counts: CountRows,
+  labels: Int32Array,
+  ft: Float64Array,
+  words: Float64Array,
+  from: number,
+  to: number,
+  entries: number,
+): void {
+  const { indptr, data } = counts;
+  const rows = new Int32Array(Math.max(0, to - from));
+  let nRows = 0;
+  for (let r = from; r < to; r++) {
+    const c = labels[r] as number;
+    if (c < 0) continue;
+    rows[nRows++] = r;
+    let s = 0;
+    for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) s += data[p] as number;
+    words[c] = (words[c] as number) + s;
+  }
+  const block = new EntryBlock(counts.nCols, BUCKET_BITS);
+  const clustered = rows.subarray(0, nRows);
+  for (let x = 0; x < nRows;) {
+    x = block.fill(counts, null, clustered, x, entries);
+    const { col, count, n } = block;
+    for (let i = 0; i < n; i++) {
+      const j = col[i] as number;
+      ft[j] = (ft[j] as number) + (count[i] as number);
+    }
   }
 }
 
@@ -136,7 +271,11 @@ export interface ClusterTerms {
  * than the cluster's own entries. Every cluster's result is the same whichever clusters share
  * the call, so calls can be spread over threads.
  */
-export function clusterTerms(job: ClusterTermsJob, clusters: readonly number[]): ClusterTerms[] {
+export function clusterTerms(
+  job: ClusterTermsJob,
+  clusters: readonly number[],
+  blocking = BLOCKING,
+): ClusterTerms[] {
   const { counts, values, idf, words } = job;
   const { order, start } = job.rows;
   const { indptr, indices, data } = counts;
@@ -144,21 +283,41 @@ export function clusterTerms(job: ClusterTermsJob, clusters: readonly number[]):
   // (the buffers are larger than the caches, so misses are what this pass costs)
   const both = new Float64Array(2 * counts.nCols);
   // the columns the cluster holds, in order of first sight: a count is at least 1, so a
-  // column is new while its count sum is 0
+  // column is new while its count sum is 0 (the order does not matter: largestFirst breaks
+  // ties by column)
   const held = new Int32Array(counts.nCols);
+  const block =
+    counts.nCols >= blocking.minColumns ? new EntryBlock(counts.nCols, BUCKET_BITS) : null;
   return clusters.map((c) => {
     const from = start[c] as number;
     const to = start[c + 1] as number;
     let nHeld = 0;
-    for (let x = from; x < to; x++) {
-      const r = order[x] as number;
-      for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
-        const col = indices[p] as number;
-        const at = 2 * col;
-        const v = both[at] as number;
-        if (v === 0) held[nHeld++] = col;
-        both[at] = v + (data[p] as number);
-        both[at + 1] = (both[at + 1] as number) + (values[p] as number);
+    if (block) {
+      const rows = order.subarray(from, to);
+      for (let x = 0; x < rows.length;) {
+        x = block.fill(counts, values, rows, x, blocking.entries);
+        const { col, count, n } = block;
+        const value = block.value as Float32Array;
+        for (let i = 0; i < n; i++) {
+          const j = col[i] as number;
+          const at = 2 * j;
+          const v = both[at] as number;
+          if (v === 0) held[nHeld++] = j;
+          both[at] = v + (count[i] as number);
+          both[at + 1] = (both[at + 1] as number) + (value[i] as number);
+        }
+      }
+    } else {
+      for (let x = from; x < to; x++) {
+        const r = order[x] as number;
+        for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
+          const col = indices[p] as number;
+          const at = 2 * col;
+          const v = both[at] as number;
+          if (v === 0) held[nHeld++] = col;
+          both[at] = v + (data[p] as number);
+          both[at + 1] = (both[at + 1] as number) + (values[p] as number);
+        }
       }
     }
     const size = words[c] as number;

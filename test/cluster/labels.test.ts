@@ -3,6 +3,8 @@ import {
   classWeights,
   clusterRows,
   clusterTerms,
+  countColumns,
+  type CountRows,
   largestFirst,
   labelTerms,
   type ClusterTermsJob,
@@ -185,5 +187,53 @@ describe("largestFirst", () => {
     const values = Float64Array.from(index, (j) => whole[j] as number);
     for (const count of [1, 10, 500, 5_000, Infinity])
       expect(largestFirst(values, count, index)).toEqual(largestFirst(whole, count));
+  });
+});
+
+describe("blocked column sums", () => {
+  const k = 5;
+  // 200,000 columns: seven buckets of columns
+  const m = randomCounts(9, 3_000, 200_000, 30);
+  const { counts, labels } = m;
+  const direct = { minColumns: Infinity, entries: 0 };
+  const sums = (blocking: typeof direct, from: number, to: number, rows: CountRows = counts) => {
+    const ft = new Float64Array(counts.nCols);
+    const words = new Float64Array(k);
+    countColumns(rows, labels, ft, words, from, to, blocking);
+    return { ft, words };
+  };
+  /** Bit for bit (a deep toEqual over 200,000 numbers takes seconds). */
+  const same = (a: ReturnType<typeof sums>, b: ReturnType<typeof sums>): boolean =>
+    Buffer.from(a.ft.buffer).equals(Buffer.from(b.ft.buffer)) &&
+    Buffer.from(a.words.buffer).equals(Buffer.from(b.words.buffer));
+  // counts that are not 16-bit go through the block as 64-bit floats
+  const wide = { ...counts, data: Float64Array.from(counts.data, (v, i) => v + (i % 7) * 1e5) };
+
+  it("equal one pass over the rows bit for bit, whatever the block size", () => {
+    const job: ClusterTermsJob = {
+      counts,
+      // values over 40 binary orders of magnitude: their sums depend on the order of addition
+      values: Float32Array.from(m.values, (v, i) => v * 2 ** (((i * 7919) % 41) - 20)),
+      rows: clusterRows(labels, k),
+      ...classWeights(counts, labels, k),
+      spare: 41,
+      top: 31,
+    };
+    const want = clusterTerms(job, [0, 1, 2, 3, 4], direct);
+    // (so the test sees a change of order: the same sums taken rows last to first differ)
+    const order = job.rows.order.slice();
+    for (let c = 0; c < k; c++) order.subarray(job.rows.start[c], job.rows.start[c + 1]).reverse();
+    const reversed = { ...job, rows: { ...job.rows, order } };
+    expect(clusterTerms(reversed, [0, 1, 2, 3, 4], direct)).not.toEqual(want);
+    // one entry (a row per block), a few rows, many rows, all rows in one block
+    for (const entries of [1, 100, 5_000, 1 << 20]) {
+      const blocked = { minColumns: 0, entries };
+      expect(same(sums(blocked, 0, counts.nRows), sums(direct, 0, counts.nRows))).toBe(true);
+      expect(same(sums(blocked, 700, 2_300), sums(direct, 700, 2_300))).toBe(true);
+      const all = [0, counts.nRows, wide] as const;
+      expect(same(sums(blocked, ...all), sums(direct, ...all))).toBe(true);
+      // the value sums are floats: they match only when added in the same order
+      expect(clusterTerms(job, [0, 1, 2, 3, 4], blocked)).toEqual(want);
+    }
   });
 });
