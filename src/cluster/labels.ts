@@ -139,8 +139,7 @@ class EntryBlock {
 /**
  * Rows [from, to) added into each term's frequency `ft` and each cluster's size in words
  * (raw counts; labels < 0 are left out). The sums are of integers, exact in any order, so
- * row ranges can be summed on several threads and added up. Blocked (see
- * BLOCKING).
+ * row ranges can be summed on several threads and added up. Blocked: see BLOCKING.
  */
 export function countColumns(
   counts: CountRows,
@@ -151,49 +150,33 @@ export function countColumns(
   to: number,
   blocking = BLOCKING,
 ): void {
-  if (counts.nCols >= blocking.minColumns) {
-    countColumnsBlocked(counts, labels, ft, words, from, to, blocking.entries);
-    return;
-  }
   const { indptr, indices, data } = counts;
-  for (let r = from; r < to; r++) {
-    const c = labels[r] as number;
-    if (c < 0) continue;
-    let s = 0;
-    for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
-      const v = data[p] as number;
-      const col = indices[p] as number;
-      ft[col] = (ft[col] as number) + v;
-      s += v;
-    }
-    words[c] = (words[c] as number) + s;
-  }
-}
-
-function countColumnsBlocked(
-  counts: CountRows,
-  labels: Int32Array,
-  ft: Float64Array,
-  words: Float64Array,
-  from: number,
-  to: number,
-  entries: number,
-): void {
-  const { indptr, data } = counts;
-  const rows = new Int32Array(Math.max(0, to - from));
+  const blocked = counts.nCols >= blocking.minColumns;
+  // blocked, the clustered rows are listed (and their words summed) first
+  const rows = new Int32Array(blocked ? Math.max(0, to - from) : 0);
   let nRows = 0;
   for (let r = from; r < to; r++) {
     const c = labels[r] as number;
     if (c < 0) continue;
-    rows[nRows++] = r;
     let s = 0;
-    for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) s += data[p] as number;
+    if (blocked) {
+      rows[nRows++] = r;
+      for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) s += data[p] as number;
+    } else {
+      for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
+        const v = data[p] as number;
+        const col = indices[p] as number;
+        ft[col] = (ft[col] as number) + v;
+        s += v;
+      }
+    }
     words[c] = (words[c] as number) + s;
   }
+  if (!blocked) return;
   const block = new EntryBlock(counts.nCols, BUCKET_BITS);
   const clustered = rows.subarray(0, nRows);
   for (let x = 0; x < nRows;) {
-    x = block.fill(counts, null, clustered, x, entries);
+    x = block.fill(counts, null, clustered, x, blocking.entries);
     const { col, count, n } = block;
     for (let i = 0; i < n; i++) {
       const j = col[i] as number;
@@ -292,32 +275,26 @@ export function clusterTerms(
     const from = start[c] as number;
     const to = start[c + 1] as number;
     let nHeld = 0;
+    const add = (j: number, count: number, value: number): void => {
+      const at = 2 * j;
+      const v = both[at] as number;
+      if (v === 0) held[nHeld++] = j;
+      both[at] = v + count;
+      both[at + 1] = (both[at + 1] as number) + value;
+    };
     if (block) {
       const rows = order.subarray(from, to);
       for (let x = 0; x < rows.length;) {
         x = block.fill(counts, values, rows, x, blocking.entries);
         const { col, count, n } = block;
         const value = block.value as Float32Array;
-        for (let i = 0; i < n; i++) {
-          const j = col[i] as number;
-          const at = 2 * j;
-          const v = both[at] as number;
-          if (v === 0) held[nHeld++] = j;
-          both[at] = v + (count[i] as number);
-          both[at + 1] = (both[at + 1] as number) + (value[i] as number);
-        }
+        for (let i = 0; i < n; i++) add(col[i] as number, count[i] as number, value[i] as number);
       }
     } else {
       for (let x = from; x < to; x++) {
         const r = order[x] as number;
-        for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++) {
-          const col = indices[p] as number;
-          const at = 2 * col;
-          const v = both[at] as number;
-          if (v === 0) held[nHeld++] = col;
-          both[at] = v + (data[p] as number);
-          both[at + 1] = (both[at + 1] as number) + (values[p] as number);
-        }
+        for (let p = indptr[r] as number; p < (indptr[r + 1] as number); p++)
+          add(indices[p] as number, data[p] as number, values[p] as number);
       }
     }
     const size = words[c] as number;
