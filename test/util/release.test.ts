@@ -6,9 +6,9 @@ import {
   fitTransform,
   fitVocabulary,
   fromIdRows,
+  TFIDF_DEFAULTS,
   unigramCounts,
 } from "../../src/vectorize/tfidf.js";
-import { TFIDF_DEFAULTS } from "../../src/vectorize/tfidf.js";
 
 describe("release", () => {
   it("empties typed arrays now, views of one buffer together, and leaves shared buffers alone", () => {
