@@ -4,6 +4,7 @@ import { OTHER } from "../cluster/index.js";
 import type { Paper } from "../ingest/types.js";
 import type { TextOptions } from "../text/tokenize.js";
 import { writeFileAtomic, writeTextAtomic } from "../util/atomic-write.js";
+import { jsonPieces } from "../util/json-pieces.js";
 import type { TfidfModel } from "../vectorize/tfidf.js";
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
@@ -105,10 +106,11 @@ export async function writeThemeFiles(
     for (const chunk of assignmentsCsv(papers, r)) await append(chunk);
   });
   await writeTextAtomic(files[1] as string, JSON.stringify(themesJson(r, ctx), null, 2) + "\n");
-  await writeTextAtomic(
-    files[2] as string,
-    JSON.stringify(modelJson(r, model, text, ctx.seed)) + "\n",
-  );
+  // model.json in pieces: at 1M papers its vocabulary, df and idf are millions of values each
+  await writeFileAtomic(files[2] as string, async (append) => {
+    for (const piece of jsonPieces(modelJson(r, model, text, ctx.seed))) await append(piece);
+    await append("\n");
+  });
   return files;
 }
 

@@ -1,0 +1,67 @@
+/** Elements of a long array stringified at a time by `jsonPieces`. */
+export const JSON_SLICE = 1 << 14;
+
+/** Whether JSON.stringify leaves this out of an object (and writes null for it in an array). */
+function omitted(v: unknown): boolean {
+  return v === undefined || typeof v === "function" || typeof v === "symbol";
+}
+
+/**
+ * An array or plain object, which jsonPieces walks into; anything else (typed arrays, dates,
+ * boxed values, objects of classes) goes to JSON.stringify whole.
+ */
+function walked(v: unknown): v is object {
+  if (Array.isArray(v)) return true;
+  if (v === null || typeof v !== "object") return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return (
+    (proto === Object.prototype || proto === null) &&
+    typeof (v as { toJSON?: unknown }).toJSON !== "function"
+  );
+}
+
+/**
+ * JSON.stringify(value) (no indentation) in pieces: objects and arrays are walked, and arrays
+ * of plain values are stringified `slice` elements at a time. Joined, the pieces are exactly
+ * JSON.stringify's text, but neither that text nor a piece of more than `slice` elements is
+ * ever built: at 1M papers model.json holds a vocabulary of millions of strings and their
+ * document frequencies and weights, whose text in one string (and the garbage of building it)
+ * was the last peak of the run's memory. Like JSON.stringify, members that are undefined,
+ * functions or symbols are left out of objects and written as null in arrays.
+ */
+export function* jsonPieces(value: unknown, slice = JSON_SLICE): Generator<string> {
+  if (!walked(value)) {
+    // undefined at the top: JSON.stringify gives no text, and neither do the pieces
+    const s = JSON.stringify(value) as string | undefined;
+    if (s !== undefined) yield s;
+    return;
+  }
+  if (Array.isArray(value)) {
+    yield "[";
+    for (let a = 0; a < value.length; a += slice) {
+      const part: unknown[] = value.slice(a, a + slice);
+      if (part.some(walked)) {
+        for (let i = 0; i < part.length; i++) {
+          if (a + i > 0) yield ",";
+          const v = part[i];
+          if (omitted(v)) yield "null";
+          else yield* jsonPieces(v, slice);
+        }
+      } else {
+        const s = JSON.stringify(part);
+        yield (a > 0 ? "," : "") + s.slice(1, -1);
+      }
+    }
+    yield "]";
+    return;
+  }
+  let first = true;
+  yield "{";
+  for (const [k, v] of Object.entries(value)) {
+    if (omitted(v)) continue;
+    yield `${first ? "" : ","}${JSON.stringify(k)}:`;
+    first = false;
+    yield* jsonPieces(v, slice);
+  }
+  yield "}";
+}
