@@ -92,14 +92,18 @@ export class PoliteClient {
       let wait = o.backoffMs * 2 ** attempt;
       const since = performance.now() - this.last;
       if (since < o.minIntervalMs) await sleep(o.minIntervalMs - since);
-      this.last = performance.now();
       this.requests++;
       try {
-        const res = await fetch(url, {
+        const sent = fetch(url, {
           headers: { "User-Agent": USER_AGENT, Accept: "*/*" },
           signal: AbortSignal.timeout(o.timeoutMs),
           redirect: "follow",
         });
+        // the spacing counts from after the call: read before it, the time could precede the
+        // request's start by a few microseconds more than the next one's (a collection, the
+        // first call's set-up), and two starts fall that much short of the spacing
+        this.last = performance.now();
+        const res = await sent;
         const body = await res.text();
         if (res.ok) {
           check(body);
