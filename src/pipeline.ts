@@ -469,7 +469,7 @@ async function runOnCorpus(
     if (context.releaseTexts) {
       releaseTexts(corpus.papers, feed?.holdsAllTexts() ?? false);
       // the released texts leave the heap's pages mostly empty, and V8 keeps them (see
-      // compactHeap): at 1M papers 1 GB more resident through the text stage and clustering
+      // compactHeap): at 1M papers about 0.7 GB more resident through the rest of the run
       compactLargeHeap();
     }
     const t = await runThemes(
