@@ -3,7 +3,7 @@ import { runInNewContext } from "node:vm";
 
 /**
  * A heap at least this large (committed, in bytes) is compacted once the run has let the
- * papers' texts go (`compactHeapAfterRelease`). At 1M papers the heap is about 1.8 GB then; at
+ * papers' texts go (`compactLargeHeap`). At 1M papers the heap is about 1.8 GB then; at
  * 300k about 600 MB, which is not worth the pause.
  */
 export const COMPACT_MIN_HEAP = 2 ** 30;
