@@ -5,6 +5,27 @@ import type { Paper, ParseItem, SourceRef } from "./types.js";
 
 /** Collapses runs of white space (abstracts keep the source's hard line breaks otherwise). */
 export function cleanText(s: string): string {
+  // An ASCII text's only white space is the space, \n, \r, \t, \v and \f; with just spaces
+  // and line breaks (most abstracts: hard-wrapped lines), native string searches do it: the
+  // breaks become spaces, then runs of spaces are halved until none is left. On the 143k
+  // file's texts that takes 0.47 s against the regular expression's 0.8 (which was the
+  // ingest's largest cost after JSON.parse and the collector: 7 s of 38 at 1M papers,
+  // profiled). Any other text takes the expression.
+  if (
+    Buffer.byteLength(s, "utf8") !== s.length ||
+    s.indexOf("\r") >= 0 ||
+    s.indexOf("\t") >= 0 ||
+    s.indexOf("\v") >= 0 ||
+    s.indexOf("\f") >= 0
+  )
+    return cleanTextSlow(s);
+  let t = s.indexOf("\n") >= 0 ? s.replaceAll("\n", " ") : s;
+  while (t.indexOf("  ") >= 0) t = t.replaceAll("  ", " ");
+  return t.trim();
+}
+
+/** `cleanText` for any text (the reference the fast path is tested against). */
+export function cleanTextSlow(s: string): string {
   // same result as replacing every /\s+/ run by one space, without rewriting the single
   // spaces that make up most of a text
   return s.replace(/\s{2,}|[^\S ]/g, " ").trim();
