@@ -1,7 +1,7 @@
 import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
 import tokenizers from "natural/lib/natural/tokenizers/regexp_tokenizer.js";
 import type { Paper } from "../ingest/types.js";
-import { hashOf, scanText, TokenTable } from "./scan.js";
+import { scanText, TokenTable } from "./scan.js";
 import { buildStopwords } from "./stopwords.js";
 
 /**
@@ -178,7 +178,7 @@ export class Analyzer {
     for (const sentence of text.split(SENTENCE_END)) {
       const before = out.length;
       for (const w of this.words.tokenize(sentence) ?? []) {
-        const t = this.termOfRaw(this.raw.intern(w, 0, w.length, hashOf(w)));
+        const t = this.termOfRaw(this.raw.internWord(w));
         if (t >= 0) out.push(t);
       }
       if (out.length > before) out.push(BOUNDARY);

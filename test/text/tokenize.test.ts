@@ -40,6 +40,11 @@ describe("the scanner agrees with natural's RegexpTokenizer", () => {
     "trailing joiner- and 'leading' and double--hyphen and o’’clock",
     ". ; : ! ? \n\n",
     "",
+    // lone surrogates, and a pair cut at the end
+    "a\ud800b \udc00x 𝒳y \ud835",
+    // longer than the scanner's first buffer (it grows), then a short text again
+    `${"word Wörter 𝒳-ray ".repeat(4000)}end.`,
+    "short after long",
   ];
 
   it("on edge cases", () => {
