@@ -35,9 +35,10 @@ if (relaunch) {
 
 async function runCli() {
   const { startSeriesTables } = await import("../dist/trends/tables.js");
-  // the commands that draw trend series start loading their table library (about a second)
-  // on a worker thread first, while the CLI's modules load here
-  if (["run", "trends", "report"].includes(process.argv[2] ?? "")) startSeriesTables();
+  // the commands that draw trend series from a folder start loading their table library
+  // (about a second) on a worker thread first, while the CLI's modules load here; a run starts
+  // it when its text stage leaves a core free (see runPipeline)
+  if (["trends", "report"].includes(process.argv[2] ?? "")) startSeriesTables();
   const { main } = await import("../dist/cli.js");
 
   // A run whose event loop empties before it settles (a bug: nothing left to wake it) must

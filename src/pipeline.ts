@@ -333,8 +333,6 @@ export async function runPipeline(
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
   const asOf = context.asOf ?? config.asOf;
   const timer = context.timer ?? noTimer;
-  // the trend tables' library loads on a worker thread meanwhile (see startSeriesTables)
-  startSeriesTables();
   // the inputs are hashed on a worker thread while they are ingested
   const hashing = hashInputs(inputs.map((i) => i.path));
   hashing.catch(() => undefined); // awaited below, after the ingest (whose errors come first)
@@ -346,7 +344,9 @@ export async function runPipeline(
   };
   if (storePath === undefined) {
     const settings = themeSettings(config, themeOverrides(context));
-    const { corpus, feed } = await ingestStreamed(inputs, options, settings);
+    // the trend tables' library loads on a worker thread (see startSeriesTables), once the
+    // text stage leaves a core free
+    const { corpus, feed } = await ingestStreamed(inputs, options, settings, startSeriesTables);
     try {
       const inputFiles = await hashing;
       timer.mark("ingest");
@@ -355,6 +355,7 @@ export async function runPipeline(
       feed?.stop();
     }
   }
+  startSeriesTables();
   const ingested = await ingest(inputs, options);
   const inputFiles = await hashing;
   // with a store, the inputs are added to it and the run reads every stored paper (up to asOf)
@@ -408,16 +409,22 @@ export async function runPipeline(
 /**
  * The ingest stage, with the text stage begun on a worker thread while the input is read when
  * the settings allow it (see TextFeed). Give the feed to `runThemes` with the corpus's papers
- * and stop it when done (a live worker keeps the process running).
+ * and stop it when done (a live worker keeps the process running). `onIdle` runs once the text
+ * stage leaves the second core idle (see TextFeed.onIdle); at once without a feed.
  */
 export async function ingestStreamed(
   inputs: readonly InputSpec[],
   options: IngestOptions,
   settings: ThemeSettings,
+  onIdle?: () => void,
 ): Promise<{ corpus: Corpus; feed?: TextFeed }> {
   const feed = TextFeed.usable(settings.threads, settings.text)
     ? new TextFeed(settings.text)
     : undefined;
+  if (onIdle) {
+    if (feed) feed.onIdle(onIdle);
+    else onIdle();
+  }
   try {
     const corpus = await ingest(inputs, {
       ...options,

@@ -223,6 +223,7 @@ export class TextFeed {
   private limit = Infinity;
   private inFlight = 0;
   private worker: ChunkWorker | null = null;
+  private idle: (() => void)[] = [];
 
   /** Whether the text stage of these settings can be streamed (see the class). */
   static usable(threads: number, text: Partial<TextOptions>): boolean {
@@ -242,6 +243,21 @@ export class TextFeed {
    */
   holdsAllTexts(): boolean {
     return this.worker !== null;
+  }
+
+  /**
+   * Runs `f` once the text stage leaves the second core idle: when the worker has counted its
+   * n-grams (the main thread then fits the vocabulary alone), or when the input is read if no
+   * worker started. Work that can wait (loading a library on another thread) is best begun
+   * then: before, both cores are busy with the ingest and the text stage.
+   */
+  onIdle(f: () => void): void {
+    this.idle.push(f);
+  }
+
+  /** Runs the `onIdle` callbacks (once). */
+  wentIdle(): void {
+    for (const f of this.idle.splice(0)) f();
   }
 
   add(p: Paper): void {
@@ -284,7 +300,10 @@ export class TextFeed {
   async finish(): Promise<RoundOne | null> {
     this.cut();
     const w = this.worker;
-    if (!w) return null;
+    if (!w) {
+      this.wentIdle();
+      return null;
+    }
     const mine: { ids: Int32Array; ptr: Int32Array }[] = [];
     this.limit = this.batches.length;
     while (this.sent < this.limit) {
@@ -299,7 +318,14 @@ export class TextFeed {
     w.end();
     const mainDocs: Int32Array[] = [];
     for (const m of mine.reverse()) docsOf(m.ids, m.ptr, mainDocs);
-    return { a: this.a, workers: [w], analyzed: [await reply], mainDocs, mainLast: true };
+    return {
+      a: this.a,
+      workers: [w],
+      analyzed: [await reply],
+      mainDocs,
+      mainLast: true,
+      idle: () => this.wentIdle(),
+    };
   }
 
   stop(): void {
@@ -374,6 +400,8 @@ interface RoundOne {
   /** false: the main thread has the first papers, the workers the next ones in turn; true
    * (streamed): one worker has the first papers and the main thread the last */
   mainLast: boolean;
+  /** called once the workers have counted (they wait while the main thread fits) */
+  idle?: () => void;
 }
 
 /** Rounds two to four, and the fit, after round one. */
@@ -408,6 +436,7 @@ async function fitRounds(
     tfidfOptions,
     keepDocs,
     keep,
+    r.idle,
   );
   const tokens = { terms: a.terms, display: a.displayForms(), docs };
   // round three: every thread turns its ids into entry keys and counts its rows' entries;
@@ -474,6 +503,7 @@ async function countAndFit(
   tfidfOptions: TfidfOptions,
   keepDocs: boolean,
   keep: number | undefined,
+  idle?: () => void,
 ): Promise<{
   model: TfidfModel;
   colOf: Int32Array;
@@ -509,6 +539,7 @@ async function countAndFit(
     mine = [];
   }
   const counted = await Promise.all(round2.map((r) => r.counted));
+  idle?.();
   const theirs: Int32Array[] = [];
   const slotMaps = counted.map((r, w) => {
     const map = maps[w] as Int32Array;

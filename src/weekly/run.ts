@@ -32,6 +32,7 @@ import {
   periodStart,
 } from "../util/periods.js";
 import { TRENDS_DEFAULTS } from "../trends/index.js";
+import { startSeriesTables } from "../trends/tables.js";
 import { noTimer } from "../util/timings.js";
 import { csrSelectRows, type Csr } from "../vectorize/sparse.js";
 import { dfBounds, transform, type TfidfModel } from "../vectorize/tfidf.js";
@@ -209,6 +210,8 @@ export async function runWeek(
   const inc = { ...INCREMENTAL_DEFAULTS, ...config.incremental };
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
 
+  // the trend tables' library loads on a worker thread meanwhile (see startSeriesTables)
+  startSeriesTables();
   const store = CorpusStore.open(storePath);
   try {
     const inputFiles = await hashInputs(inputs.map((i) => i.path));

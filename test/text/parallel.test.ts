@@ -65,6 +65,8 @@ describe("text stage on worker threads", () => {
     ];
     for (const { pause, ...o } of setups) {
       const feed = new TextFeed({}, o);
+      const idle: string[] = [];
+      feed.onIdle(() => idle.push("idle"));
       const seen: Paper[] = [];
       const { papers } = await ingest(input, {
         onKept: (p) => {
@@ -76,7 +78,12 @@ describe("text stage on worker threads", () => {
       expect(seen.length).toBe(papers.length);
       expect(seen.every((p, i) => p === papers[i])).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, pause));
-      const { tokens, fitted } = await tokenizeAndFit(papers, {}, options, 2, true, feed);
+      // the second core is busy until the worker has counted: not idle before the text stage
+      expect(idle).toEqual([]);
+      const fit = tokenizeAndFit(papers, {}, options, 2, true, feed);
+      void fit.then(() => idle.push("fitted"));
+      const { tokens, fitted } = await fit;
+      expect(idle).toEqual(["idle", "fitted"]);
       expect(fitted.model.vocabulary).toEqual(one.model.vocabulary);
       expect(fitted.model.df).toEqual(one.model.df);
       expect(sameBytes(fitted.matrix.indptr, one.matrix.indptr)).toBe(true);
@@ -92,5 +99,21 @@ describe("text stage on worker threads", () => {
       const display = new Map(tokens.terms.map((t, i) => [t, tokens.display[i]]));
       expect(single.terms.filter((t, i) => display.get(t) !== single.display[i])).toEqual([]);
     }
+  }, 60_000);
+
+  it("with no worker (a small corpus), the feed is idle as soon as the input is read", async () => {
+    const feed = new TextFeed({}, { batch: 100, startAt: 1_000_000 });
+    const idle: string[] = [];
+    feed.onIdle(() => idle.push("idle"));
+    const { papers } = await ingest([{ path: "data/hf-daily-papers.jsonl.gz" }], {
+      onKept: (p) => feed.add(p),
+    });
+    expect(idle).toEqual([]);
+    expect(feed.holdsAllTexts()).toBe(false);
+    const fit = tokenizeAndFit(papers.slice(0, 3000), {}, TFIDF_DEFAULTS, 2, false, feed);
+    await expect(fit).rejects.toThrow(/saw \d+ papers, not 3000/);
+    const { fitted } = await tokenizeAndFit(papers, {}, TFIDF_DEFAULTS, 2, false, feed);
+    expect(idle).toEqual(["idle"]);
+    expect(fitted.model.vocabulary.length).toBeGreaterThan(1000);
   }, 60_000);
 });
