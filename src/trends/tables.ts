@@ -5,7 +5,7 @@ import {
   Worker,
   type MessagePort,
 } from "node:worker_threads";
-import type Danfo from "danfojs-node";
+import type * as Danfo from "danfojs-node/dist/danfojs-base/index.js";
 
 /**
  * danfojs-node's group-by, which the trend series are aggregated with. The library takes
@@ -15,7 +15,15 @@ import type Danfo from "danfojs-node";
  * each group-by then runs there, the main thread waiting for the answer (Atomics.wait, so the
  * series stay synchronous). Without that worker, the library loads on the main thread at the
  * first group-by.
+ *
+ * What is loaded is the package's core (`dist/danfojs-base`: frames, group-by, TensorFlow.js,
+ * mathjs), not its Node entry point, which adds the file readers and writers (xlsx, CSV and
+ * JSON streams) and took 0.94 s to load against the core's 0.51 s here. The rows are made from
+ * the aggregated frame's columns and values as the entry point's `toJSON` makes them.
  */
+
+/** The part of danfojs-node loaded (see above); package.json pins the version. */
+const LIBRARY = "danfojs-node/dist/danfojs-base/index.js";
 
 /** Columns of a table, by name (all of one length). */
 export type Columns = Record<string, readonly (string | number)[]>;
@@ -34,19 +42,20 @@ type Reply = { rows: Row[] } | { error: string };
 /** The worker's script (eval'd: it runs from the TypeScript sources too). */
 const WORKER = `
 const { workerData } = require("node:worker_threads");
-const { port, flag, from } = workerData;
+const { port, flag, from, library } = workerData;
 let dfd = null;
 let failed = null;
 try {
-  dfd = require("node:module").createRequire(from)("danfojs-node");
+  dfd = require("node:module").createRequire(from)(library);
 } catch (e) {
   failed = String((e && e.stack) || e);
 }
+${rowsOf.toString()}
 port.on("message", ({ columns, by, agg }) => {
   let reply;
   try {
     if (failed) throw new Error(failed);
-    reply = { rows: dfd.toJSON(new dfd.DataFrame(columns).groupby(by).agg(agg)) };
+    reply = { rows: rowsOf(new dfd.DataFrame(columns).groupby(by).agg(agg)) };
   } catch (e) {
     reply = { error: String((e && e.stack) || e) };
   }
@@ -69,7 +78,7 @@ export function startSeriesTables(): void {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { port: port2, flag, from: import.meta.url },
+    workerData: { port: port2, flag, from: import.meta.url, library: LIBRARY },
     transferList: [port2],
   });
   worker.unref();
@@ -104,9 +113,24 @@ export function groupAggregate(columns: Columns, by: string[], agg: Aggregations
     // no answer in time: the worker is gone or stuck, so the library loads here instead
     void stopSeriesTables();
   }
-  danfo ??= createRequire(import.meta.url)("danfojs-node") as typeof Danfo;
+  danfo ??= createRequire(import.meta.url)(LIBRARY) as typeof Danfo;
   const df = new danfo.DataFrame(columns as Record<string, (string | number)[]>);
-  return danfo.toJSON(df.groupby(by).agg(agg)) as Row[];
+  return rowsOf(df.groupby(by).agg(agg));
+}
+
+/**
+ * A frame's rows as objects, column name → value (what danfojs-node's `toJSON` gives). Also
+ * the worker's: it is put into the worker's script as source, so it refers to nothing else.
+ */
+function rowsOf(df: { columns: string[]; values: unknown[] }): Row[] {
+  const columns = df.columns;
+  return df.values.map((values) => {
+    const row: Row = {};
+    columns.forEach((c, i) => {
+      row[c] = (values as unknown[])[i];
+    });
+    return row;
+  });
 }
 
 function ask(h: NonNullable<typeof helper>, request: Request): Reply | null {
