@@ -36,8 +36,8 @@ if (relaunch) {
 async function runCli() {
   const { startSeriesTables } = await import("../dist/trends/tables.js");
   // the commands that draw trend series from a folder start loading their table library
-  // (about a second) on a worker thread first, while the CLI's modules load here; a run starts
-  // it when its text stage leaves a core free (see runPipeline)
+  // (about a second) on a worker thread first, while the CLI's modules load here; runs start
+  // it themselves (runPipeline once its text stage leaves a core free, runWeek at once)
   if (["trends", "report"].includes(process.argv[2] ?? "")) startSeriesTables();
   const { main } = await import("../dist/cli.js");
 

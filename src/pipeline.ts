@@ -355,6 +355,7 @@ export async function runPipeline(
       feed?.stop();
     }
   }
+  // with a store the text stage is not streamed: the library loads meanwhile, from now
   startSeriesTables();
   const ingested = await ingest(inputs, options);
   const inputFiles = await hashing;

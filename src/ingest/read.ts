@@ -183,6 +183,9 @@ export async function* readLines(
       throw new InputFileError(file, `line ${no}, column ${at + 1}`, msg.invalidUtf8());
     }
   };
+  /** The line in b[start, end), without the CR of a CRLF ending. */
+  const lineOf = (b: Buffer, start: number, end: number): string =>
+    decodeLine(b.subarray(start, end > start && b[end - 1] === 0x0d ? end - 1 : end));
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       let start = 0;
@@ -195,17 +198,13 @@ export async function* readLines(
         const line = Buffer.concat(parts);
         parts = [];
         no++;
-        const end =
-          line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
-        yield { text: decodeLine(line.subarray(0, end)), no, unterminated: false };
+        yield { text: lineOf(line, 0, line.length), no, unterminated: false };
         start = nl + 1;
         nl = chunk.indexOf(0x0a, start);
       }
       while (nl !== -1) {
         no++;
-        let end = nl;
-        if (end > start && chunk[end - 1] === 0x0d) end--;
-        yield { text: decodeLine(chunk.subarray(start, end)), no, unterminated: false };
+        yield { text: lineOf(chunk, start, nl), no, unterminated: false };
         start = nl + 1;
         nl = chunk.indexOf(0x0a, start);
       }

@@ -256,7 +256,7 @@ export class TextFeed {
   }
 
   /** Runs the `onIdle` callbacks (once). */
-  wentIdle(): void {
+  private wentIdle(): void {
     for (const f of this.idle.splice(0)) f();
   }
 

@@ -62,7 +62,7 @@ let scratch = Buffer.alloc(1 << 16);
 let scratchUnits = new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1);
 
 /** A text's UTF-16 code units, in a buffer reused from call to call (valid until the next). */
-export function codeUnits(text: string): Uint16Array {
+function codeUnits(text: string): Uint16Array {
   const n = text.length;
   if (n > scratchUnits.length) {
     scratch = Buffer.alloc(Math.max(2 * n, 2 * scratch.length));
