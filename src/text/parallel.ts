@@ -16,6 +16,7 @@ import {
   mergeCounts,
   type MatrixArrays,
   unigramCounts,
+  UnigramCounter,
   type CountsMessage,
   type Fitted,
   type IdRows,
@@ -305,12 +306,16 @@ export class TextFeed {
       return null;
     }
     const mine: { ids: Int32Array; ptr: Int32Array }[] = [];
+    // counted batch by batch too, while the worker still analyses (see UnigramCounter)
+    const mainUni = new UnigramCounter();
     this.limit = this.batches.length;
     while (this.sent < this.limit) {
       this.limit--;
       const batch = this.batches[this.limit] as TextChunk;
       this.batches[this.limit] = null;
-      mine.push(analyzeChunk(this.a, batch));
+      const m = analyzeChunk(this.a, batch);
+      mainUni.add(m.ids, m.ptr, 0, m.ptr.length - 1);
+      mine.push(m);
       // let the worker's requests in between batches
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -323,6 +328,7 @@ export class TextFeed {
       workers: [w],
       analyzed: [await reply],
       mainDocs,
+      mainUni,
       mainLast: true,
       idle: () => this.wentIdle(),
     };
@@ -397,6 +403,8 @@ interface RoundOne {
   analyzed: AnalyzedMessage[];
   /** the main thread's documents (its own term ids) */
   mainDocs: Int32Array[];
+  /** their unigrams, when counted already */
+  mainUni?: UnigramCounter;
   /** false: the main thread has the first papers, the workers the next ones in turn; true
    * (streamed): one worker has the first papers and the main thread the last */
   mainLast: boolean;
@@ -415,7 +423,7 @@ async function fitRounds(
   const { minCount } = dfBounds(tfidfOptions, nDocs);
   const maps = analyzed.map((m) => a.absorb(m.terms, m.surfaces));
   const nTerms = a.terms.length;
-  const uni = unigramCounts(r.mainDocs, nTerms);
+  const uni = r.mainUni ? r.mainUni.counts(nTerms) : unigramCounts(r.mainDocs, nTerms);
   analyzed.forEach((m, w) => {
     const map = maps[w] as Int32Array;
     for (let t = 0; t < map.length; t++) {

@@ -1,6 +1,6 @@
 // A text-stage worker thread (see parallel.ts), holding one chunk of papers over four rounds:
-// 1. analyse the texts (given at once, or streamed in batches during ingest); answer with the
-//    terms, surface counts and unigram counts;
+// 1. analyse the texts (given at once, or streamed in batches during ingest, each batch's
+//    unigrams counted as it comes); answer with the terms, surface counts and unigram counts;
 // 2. count the n-grams of the terms the main thread marks as common; answer with the n-gram
 //    table (and, when asked, the documents' term ids);
 // 3. given each of its n-gram ids' column, answer with how many entries each of its rows has;
@@ -13,7 +13,7 @@ import {
   countsMessage,
   fillIdRows,
   idRowLengths,
-  unigramCounts,
+  UnigramCounter,
   type IdRows,
 } from "../vectorize/tfidf.js";
 import {
@@ -42,28 +42,40 @@ if (port && streamed) {
   // round one streamed: batches of papers come while the main thread still reads the input;
   // each is analysed on arrival and answered with WANT (send another); null ends the round
   const a = new Analyzer(options);
+  const uni = new UnigramCounter();
   let docs = newDocIds();
   const onBatch = (batch: TextChunk | null): void => {
     if (batch === null) {
       port.off("message", onBatch);
-      analyzed(port, a, docs.ids.subarray(0, docs.at), docs.ptr.subarray(0, docs.n + 1));
+      analyzed(port, a, uni, docs.ids.subarray(0, docs.at), docs.ptr.subarray(0, docs.n + 1));
       return;
     }
+    const from = docs.n;
     docs = analyzeInto(a, batch, docs);
     port.postMessage(WANT);
+    // counted after asking for the next batch, so that it is on its way meanwhile
+    uni.add(docs.ids, docs.ptr, from, docs.n);
   };
   port.on("message", onBatch);
 } else if (port) {
   port.once("message", (chunk: TextChunk) => {
     const a = new Analyzer(options);
     const { ids, ptr } = analyzeChunk(a, chunk);
-    analyzed(port, a, ids, ptr);
+    const uni = new UnigramCounter();
+    uni.add(ids, ptr, 0, ptr.length - 1);
+    analyzed(port, a, uni, ids, ptr);
   });
 }
 
 /** Round one's answer, then round two on the next message. */
-function analyzed(port: MessagePort, a: Analyzer, ids: Int32Array, ptr: Int32Array): void {
-  const uni = unigramCounts(docsOf(ids, ptr), a.terms.length);
+function analyzed(
+  port: MessagePort,
+  a: Analyzer,
+  counter: UnigramCounter,
+  ids: Int32Array,
+  ptr: Int32Array,
+): void {
+  const uni = counter.counts(a.terms.length);
   const reply: AnalyzedMessage = {
     terms: a.terms,
     surfaces: a.surfaceStats(),

@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { TokenDocs } from "../../src/text/tokenize.js";
+import { BOUNDARY, type TokenDocs } from "../../src/text/tokenize.js";
+import { createRng } from "../../src/util/rng.js";
 import {
   countNgrams,
   fit,
   fitTransform,
   transform,
+  UnigramCounter,
+  unigramCounts,
   type TfidfOptions,
 } from "../../src/vectorize/tfidf.js";
 import { FIX } from "../helpers.js";
@@ -276,5 +279,47 @@ describe("TF-IDF model", () => {
         expect(matrix.data[p]).toBeCloseTo((raw.get(text) as number) / norm, 6);
       }
     }
+  });
+});
+
+describe("UnigramCounter (unigrams counted batch by batch, as a streamed text stage does)", () => {
+  // documents of term ids in one buffer; the ids rise as documents come, past the counter's
+  // first arrays (4,096 terms), as terms are found while a corpus is read
+  const rng = createRng(7);
+  const nDocs = 600;
+  const ptr = new Int32Array(nDocs + 1);
+  const all: number[] = [];
+  for (let d = 0; d < nDocs; d++) {
+    const vocab = 50 + d * 20;
+    const len = rng.int(40);
+    for (let i = 0; i < len; i++) all.push(rng.int(9) === 0 ? BOUNDARY : rng.int(vocab));
+    ptr[d + 1] = all.length;
+  }
+  const ids = Int32Array.from(all);
+  const docs = Array.from({ length: nDocs }, (_, d) =>
+    ids.subarray(ptr[d] as number, ptr[d + 1] as number),
+  );
+  const nTerms = 50 + nDocs * 20 + 100;
+  const whole = unigramCounts(docs, nTerms);
+
+  it("equals unigramCounts over the same documents, whatever the batches", () => {
+    expect(Math.max(...all)).toBeGreaterThan(4096);
+    for (const batch of [1, 7, 100, nDocs]) {
+      const c = new UnigramCounter();
+      for (let d = 0; d < nDocs; d += batch) c.add(ids, ptr, d, Math.min(nDocs, d + batch));
+      const got = c.counts(nTerms);
+      expect(got.df).toEqual(whole.df);
+      expect(got.tf).toEqual(whole.tf);
+    }
+  });
+
+  it("counts a term once per document, across batches in buffers of their own", () => {
+    // each batch's documents are numbered from 0 in its own buffer (the main thread's batches)
+    const c = new UnigramCounter();
+    c.add(Int32Array.from([2, 2, 2]), Int32Array.from([0, 3]), 0, 1);
+    c.add(Int32Array.from([2, BOUNDARY, 2, 1]), Int32Array.from([0, 3, 4]), 0, 2);
+    const got = c.counts(4);
+    expect(Array.from(got.df)).toEqual([0, 1, 2, 0]);
+    expect(Array.from(got.tf)).toEqual([0, 1, 5, 0]);
   });
 });
