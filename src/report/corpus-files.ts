@@ -1,15 +1,16 @@
 import type { Corpus, IngestSummary } from "../ingest/corpus.js";
 import type { Paper, Reject, SourceRef } from "../ingest/types.js";
 import { writeFileAtomic, writeTextAtomic } from "../util/atomic-write.js";
+import { jsonString } from "../util/json-string.js";
 
 /**
  * Paper as one JSON line, fields always in the same order: what JSON.stringify gives for an
  * object with these fields, written field by field (no object per paper; a 1M-paper corpus
- * is written in a few seconds).
+ * is written in a few seconds), the texts by `jsonString`.
  */
 export function paperToJson(p: Paper): string {
   const q = JSON.stringify;
-  let s = `{"id":${q(p.id)},"title":${q(p.title)},"abstract":${q(p.abstract)},"date":${q(p.date)},"authors":${q(p.authors)}`;
+  let s = `{"id":${q(p.id)},"title":${jsonString(p.title)},"abstract":${jsonString(p.abstract)},"date":${q(p.date)},"authors":${q(p.authors)}`;
   if (p.authorCount !== undefined) s += `,"authorCount":${q(p.authorCount)}`;
   if (p.upvotes !== undefined) s += `,"upvotes":${q(p.upvotes)}`;
   if (p.comments !== undefined) s += `,"comments":${q(p.comments)}`;
