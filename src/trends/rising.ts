@@ -259,20 +259,9 @@ export function risingTerms(
     (qValue[i] as number) - (qValue[j] as number) ||
     (pValue[i] as number) - (pValue[j] as number) ||
     (ratio[j] as number) - (ratio[i] as number);
-  const tied = (i: number, j: number): boolean =>
-    qValue[i] === qValue[j] && pValue[i] === pValue[j] && ratio[i] === ratio[j];
   const pick = (dir: "rising" | "fading"): TermChange[] => {
     const want = dir === "rising" ? 1 : -1;
-    const ofDir: number[] = [];
-    for (let i = 0; i < nTested; i++) if (sign[i] === want) ofDir.push(i);
-    const ranked = Int32Array.from(ofDir).sort(byNumbers);
-    let end = Math.min(o.maxTerms, ranked.length);
-    const last = ranked[end - 1];
-    if (last !== undefined) {
-      while (end < ranked.length && tied(ranked[end] as number, last)) end++;
-    }
-    // in column order, as the terms were tested, before the full order
-    const candidates = Array.from(ranked.subarray(0, end)).sort((i, j) => i - j);
+    const candidates = topWithTies(nTested, (i) => sign[i] === want, byNumbers, o.maxTerms);
     return candidates
       .map((i) => ({ c: changeOf(i), col: testedCol[i] as number }))
       .sort((a, b) => order(a.c, b.c))
@@ -284,6 +273,35 @@ export function risingTerms(
       }));
   };
   return [...pick("rising"), ...pick("fading")];
+}
+
+/**
+ * Of the items i < n that `keep`, the first `k` by `cmp` and every item tied with the k-th
+ * (`cmp` 0, or NaN, which a sort takes for 0), in ascending i: the same items as the first
+ * k of the sorted items and the ties after them. Found in one pass that keeps the best k so
+ * far, then a second that collects: at 1M papers sorting the millions of tested terms (twice)
+ * was 2 s of the trends stage, and only the top 25 or so are reported.
+ */
+export function topWithTies(
+  n: number,
+  keep: (i: number) => boolean,
+  cmp: (i: number, j: number) => number,
+  k: number,
+): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!keep(i)) continue;
+    if (best.length === k && !(cmp(i, best[k - 1] as number) < 0)) continue;
+    let at = best.length;
+    while (at > 0 && cmp(i, best[at - 1] as number) < 0) at--;
+    best.splice(at, 0, i);
+    if (best.length > k) best.pop();
+  }
+  const last = best[best.length - 1];
+  const out: number[] = [];
+  if (last === undefined) return out;
+  for (let i = 0; i < n; i++) if (keep(i) && !(cmp(i, last) > 0)) out.push(i);
+  return out;
 }
 
 /** Papers per period that contain each given column (for term-trend charts). */

@@ -6,6 +6,7 @@ import {
   chooseWindow,
   RISING_DEFAULTS,
   risingTerms,
+  topWithTies,
   type TermChange,
 } from "../../src/trends/rising.js";
 import { benjaminiHochberg } from "../../src/trends/stats.js";
@@ -224,5 +225,35 @@ describe("term changes", () => {
     // the cut falls inside a tied pair: the name decides which of the two is reported
     expect(rising.length).toBe(3);
     expect((rising[2] as TermChange).column % 2).toBe(1);
+  });
+});
+
+describe("topWithTies", () => {
+  it("keeps the items a full sort would put first, and every tie of the last", () => {
+    // few distinct values (many ties), Infinity ratios (whose difference is NaN, a tie to a
+    // sort), and a filter: against the sort, then the ties after the cut
+    const rng = createRng(5);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = rng.int(200);
+      const q = Array.from({ length: n }, () => rng.int(4) / 4);
+      const p = Array.from({ length: n }, () => rng.int(3) / 3);
+      const r = Array.from({ length: n }, () => (rng.int(4) === 0 ? Infinity : rng.int(3)));
+      const keep = Array.from({ length: n }, () => rng.int(3) > 0);
+      const cmp = (i: number, j: number): number =>
+        (q[i] as number) - (q[j] as number) ||
+        (p[i] as number) - (p[j] as number) ||
+        (r[j] as number) - (r[i] as number);
+      const k = rng.int(30);
+      const kept = Array.from({ length: n }, (_, i) => i).filter((i) => keep[i]);
+      const sorted = Int32Array.from(kept).sort(cmp);
+      let end = Math.min(k, sorted.length);
+      const last = sorted[end - 1];
+      const tied = (i: number, j: number): boolean =>
+        q[i] === q[j] && p[i] === p[j] && r[i] === r[j];
+      if (last !== undefined)
+        while (end < sorted.length && tied(sorted[end] as number, last)) end++;
+      const want = Array.from(sorted.subarray(0, end)).sort((a, b) => a - b);
+      expect(topWithTies(n, (i) => keep[i] as boolean, cmp, k)).toEqual(want);
+    }
   });
 });
