@@ -15,7 +15,6 @@ import {
   matrixArrays,
   mergeCounts,
   type MatrixArrays,
-  unigramCounts,
   UnigramCounter,
   type CountsMessage,
   type Fitted,
@@ -314,7 +313,7 @@ export class TextFeed {
       const batch = this.batches[this.limit] as TextChunk;
       this.batches[this.limit] = null;
       const m = analyzeChunk(this.a, batch);
-      mainUni.add(m.ids, m.ptr, 0, m.ptr.length - 1);
+      mainUni.add(m.ids, m.ptr);
       mine.push(m);
       // let the worker's requests in between batches
       await new Promise((resolve) => setImmediate(resolve));
@@ -382,10 +381,10 @@ export async function tokenizeAndFit(
   const workers = chunks.slice(1).map((c) => new ChunkWorker(a.options, chunkTexts(c, a.options)));
   try {
     const round1 = workers.map((w) => w.analyzed());
-    const docs = analyzeMine(a, chunks[0] ?? []);
+    const { docs, uni } = analyzeMine(a, chunks[0] ?? []);
     const analyzed = await Promise.all(round1);
     return await fitRounds(
-      { a, workers, analyzed, mainDocs: docs, mainLast: false },
+      { a, workers, analyzed, mainDocs: docs, mainUni: uni, mainLast: false },
       papers.length,
       tfidfOptions,
       keepDocs,
@@ -403,8 +402,8 @@ interface RoundOne {
   analyzed: AnalyzedMessage[];
   /** the main thread's documents (its own term ids) */
   mainDocs: Int32Array[];
-  /** their unigrams, when counted already */
-  mainUni?: UnigramCounter;
+  /** their unigrams */
+  mainUni: UnigramCounter;
   /** false: the main thread has the first papers, the workers the next ones in turn; true
    * (streamed): one worker has the first papers and the main thread the last */
   mainLast: boolean;
@@ -423,7 +422,7 @@ async function fitRounds(
   const { minCount } = dfBounds(tfidfOptions, nDocs);
   const maps = analyzed.map((m) => a.absorb(m.terms, m.surfaces));
   const nTerms = a.terms.length;
-  const uni = r.mainUni ? r.mainUni.counts(nTerms) : unigramCounts(r.mainDocs, nTerms);
+  const uni = r.mainUni.counts(nTerms);
   analyzed.forEach((m, w) => {
     const map = maps[w] as Int32Array;
     for (let t = 0; t < map.length; t++) {
@@ -475,10 +474,18 @@ async function fitRounds(
   return { tokens, fitted: { model, ...vectorizedOf(out, w8.nCols) } };
 }
 
-/** Round one on the main thread: its chunk's documents (views of one buffer of term ids). */
-function analyzeMine(a: Analyzer, papers: readonly Paper[]): Int32Array[] {
+/**
+ * Round one on the main thread: its chunk's documents (views of one buffer of term ids) and
+ * their unigram counts.
+ */
+function analyzeMine(
+  a: Analyzer,
+  papers: readonly Paper[],
+): { docs: Int32Array[]; uni: UnigramCounter } {
   const { ids, ptr } = analyzeChunk(a, chunkTexts(papers, a.options));
-  return docsOf(ids, ptr);
+  const uni = new UnigramCounter();
+  uni.add(ids, ptr);
+  return { docs: docsOf(ids, ptr), uni };
 }
 
 /** Worker ids made the main thread's, in place (boundaries stay). */

@@ -62,7 +62,7 @@ if (port && streamed) {
     const a = new Analyzer(options);
     const { ids, ptr } = analyzeChunk(a, chunk);
     const uni = new UnigramCounter();
-    uni.add(ids, ptr, 0, ptr.length - 1);
+    uni.add(ids, ptr);
     analyzed(port, a, uni, ids, ptr);
   });
 }

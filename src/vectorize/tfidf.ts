@@ -104,22 +104,9 @@ export interface UnigramCounts {
 
 /** Each term's document frequency (and total count) over documents of term ids. */
 export function unigramCounts(docs: readonly Int32Array[], nTerms: number): UnigramCounts {
-  const df = new Int32Array(nTerms);
-  const tf = new Float64Array(nTerms);
-  const last = new Int32Array(nTerms).fill(-1);
-  for (let d = 0; d < docs.length; d++) {
-    const doc = docs[d] as Int32Array;
-    for (let i = 0; i < doc.length; i++) {
-      const id = doc[i] as number;
-      if (id === BOUNDARY) continue;
-      tf[id] = (tf[id] as number) + 1;
-      if (last[id] !== d) {
-        last[id] = d;
-        df[id] = (df[id] as number) + 1;
-      }
-    }
-  }
-  return { df, tf };
+  const c = new UnigramCounter(nTerms);
+  for (const doc of docs) c.addDoc(doc, 0, doc.length);
+  return c.counts(nTerms);
 }
 
 /**
@@ -127,32 +114,41 @@ export function unigramCounts(docs: readonly Int32Array[], nTerms: number): Unig
  * found (the arrays grow with them): a streamed text stage counts each batch as it is
  * analysed, so that the counts are ready when the last batch is (at 1M papers, counting them
  * all at the end took the worker about two seconds while the main thread waited). Equal to
- * `unigramCounts` over the same documents, in any batching.
+ * counting the same documents at once, in any batching.
  */
 export class UnigramCounter {
-  private df = new Int32Array(1 << 12);
-  private tf = new Float64Array(1 << 12);
+  private df: Int32Array;
+  private tf: Float64Array;
   /** the last document (numbered across batches) each term was seen in */
-  private last = new Int32Array(1 << 12).fill(-1);
+  private last: Int32Array;
   private docs = 0;
 
-  /** Counts documents [from, to) of `ids` (document d: ids[ptr[d] .. ptr[d + 1])). */
-  add(ids: Int32Array, ptr: Int32Array, from: number, to: number): void {
+  constructor(terms = 1 << 12) {
+    this.df = new Int32Array(terms);
+    this.tf = new Float64Array(terms);
+    this.last = new Int32Array(terms).fill(-1);
+  }
+
+  /** Counts documents [from, to) of `ids` (document d: ids[ptr[d] .. ptr[d + 1])), all by default. */
+  add(ids: Int32Array, ptr: Int32Array, from = 0, to = ptr.length - 1): void {
+    for (let d = from; d < to; d++) this.addDoc(ids, ptr[d] as number, ptr[d + 1] as number);
+  }
+
+  /** Counts the document ids[start, end) (the next one). */
+  addDoc(ids: Int32Array, start: number, end: number): void {
+    const doc = this.docs++;
     let { df, tf, last } = this;
-    for (let d = from; d < to; d++, this.docs++) {
-      const doc = this.docs;
-      for (let i = ptr[d] as number; i < (ptr[d + 1] as number); i++) {
-        const id = ids[i] as number;
-        if (id === BOUNDARY) continue;
-        if (id >= df.length) {
-          this.grow(id + 1);
-          ({ df, tf, last } = this);
-        }
-        tf[id] = (tf[id] as number) + 1;
-        if (last[id] !== doc) {
-          last[id] = doc;
-          df[id] = (df[id] as number) + 1;
-        }
+    for (let i = start; i < end; i++) {
+      const id = ids[i] as number;
+      if (id === BOUNDARY) continue;
+      if (id >= df.length) {
+        this.grow(id + 1);
+        ({ df, tf, last } = this);
+      }
+      tf[id] = (tf[id] as number) + 1;
+      if (last[id] !== doc) {
+        last[id] = doc;
+        df[id] = (df[id] as number) + 1;
       }
     }
   }

@@ -300,10 +300,23 @@ describe("UnigramCounter (unigrams counted batch by batch, as a streamed text st
     ids.subarray(ptr[d] as number, ptr[d + 1] as number),
   );
   const nTerms = 50 + nDocs * 20 + 100;
-  const whole = unigramCounts(docs, nTerms);
+  // the reference, counted plainly: a term's documents as a set, its occurrences summed
+  const whole = { df: new Int32Array(nTerms), tf: new Float64Array(nTerms) };
+  for (const doc of docs) {
+    const seen = new Set<number>();
+    for (const id of doc) {
+      if (id === BOUNDARY) continue;
+      whole.tf[id] = (whole.tf[id] as number) + 1;
+      seen.add(id);
+    }
+    for (const id of seen) whole.df[id] = (whole.df[id] as number) + 1;
+  }
 
   it("equals unigramCounts over the same documents, whatever the batches", () => {
     expect(Math.max(...all)).toBeGreaterThan(4096);
+    const once = unigramCounts(docs, nTerms);
+    expect(once.df).toEqual(whole.df);
+    expect(once.tf).toEqual(whole.tf);
     for (const batch of [1, 7, 100, nDocs]) {
       const c = new UnigramCounter();
       for (let d = 0; d < nDocs; d += batch) c.add(ids, ptr, d, Math.min(nDocs, d + batch));
