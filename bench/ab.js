@@ -4,10 +4,9 @@
 // Each DIR is a built checkout (`git worktree add DIR REV && cd DIR && npm ci && npm run build`).
 // Prints each stage's median (from --timings), the wall time and peak RSS, and B / A.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { median } from "./median.js";
+import { workDir } from "./work-dir.js";
 
 const [a, b, runsArg = "3", inputArg] = process.argv.slice(2);
 if (!a || !b) {
@@ -17,7 +16,7 @@ if (!a || !b) {
 const input = resolve(
   inputArg ?? new URL("../../shared/data/arxiv-abstracts-143k.jsonl.gz", import.meta.url).pathname,
 );
-const out = mkdtempSync(join(tmpdir(), "papertrends-ab-"));
+const out = workDir("papertrends-ab-");
 
 /** One run of DIR's papertrends: stage → seconds, with "wall" and "peak RSS (MB)". */
 function once(dir) {

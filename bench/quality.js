@@ -3,12 +3,12 @@
 // keeping only the categories with at least 2,000 papers; k = the number of such categories.
 // Both sides: unigrams + bigrams, min_df 5, max_df 0.5, sublinear tf; each run in a fresh process.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { workDir } from "./work-dir.js";
 
 const seeds = Number(process.argv[2] ?? 5);
 const src = new URL("../../shared/data/arxiv-abstracts-143k.jsonl.gz", import.meta.url).pathname;
@@ -24,7 +24,7 @@ const counts = new Map();
 for (const r of rows) counts.set(r.primary_category, (counts.get(r.primary_category) ?? 0) + 1);
 const keep = new Set([...counts].filter(([, n]) => n >= 2000).map(([c]) => c));
 const k = keep.size;
-const dir = mkdtempSync(join(tmpdir(), "papertrends-quality-"));
+const dir = workDir("papertrends-quality-");
 const file = join(dir, "arxiv-big-categories.jsonl");
 const kept = rows.filter((r) => keep.has(r.primary_category));
 writeFileSync(

@@ -14,6 +14,7 @@ import { resample } from "./resample.js";
 import { storeBench } from "./store.js";
 import { renderSvg } from "../dist/charts/render.js";
 import { MALLOC_ENV } from "../dist/util/malloc.js";
+import { workDir } from "./work-dir.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** papertrends' child processes get the malloc settings `papertrends run` has (see bin/) */
@@ -48,7 +49,7 @@ function measure(label, file, extra = []) {
 
 const sections = process.argv.slice(2);
 const want = (s) => sections.length === 0 || sections.includes(s);
-const dir = mkdtempSync(join(tmpdir(), "papertrends-bench-"));
+const dir = workDir("papertrends-bench-");
 const arxiv = join(shared, "arxiv-abstracts-143k.jsonl.gz");
 const results = existsSync("bench/results.json")
   ? JSON.parse(readFileSync("bench/results.json", "utf8"))

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,8 +13,21 @@ export const FIX = join(ROOT, "test", "fixtures");
 export const SHARED = join(ROOT, "..", "shared", "data");
 export const PAGE = join(ROOT, "data", "hf-papers-search-page-2025-10-30.txt");
 
+/** The folders `tmp` made in this test file (removed after it: see test/setup.ts). */
+const made: string[] = [];
+
+/** A new empty folder under the system's temp folder, removed once the test file ends. */
 export function tmp(): string {
-  return mkdtempSync(join(tmpdir(), "papertrends-test-"));
+  const dir = mkdtempSync(join(tmpdir(), "papertrends-test-"));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the folders `tmp` made so far; how many. */
+export function removeTmp(): number {
+  const dirs = made.splice(0);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  return dirs.length;
 }
 
 /** Writes `content` to a new temp file and returns its path. */
