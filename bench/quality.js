@@ -3,10 +3,9 @@
 // keeping only the categories with at least 2,000 papers; k = the number of such categories.
 // Both sides: unigrams + bigrams, min_df 5, max_df 0.5, sublinear tf; each run in a fresh process.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
-import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { workDir } from "./work-dir.js";
 

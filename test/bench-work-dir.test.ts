@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers.js";
 
@@ -10,7 +11,7 @@ function child(then: string): {
   exit: Promise<string | number | null>;
   kill: (signal: NodeJS.Signals) => void;
 } {
-  const url = new URL(join(ROOT, "bench", "work-dir.js"), "file://").href;
+  const url = pathToFileURL(join(ROOT, "bench", "work-dir.js")).href;
   const code = `const { workDir } = await import(${JSON.stringify(url)});
 const { writeFileSync } = await import("node:fs");
 const d = workDir("papertrends-workdir-test-");
