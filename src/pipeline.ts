@@ -29,7 +29,8 @@ import {
 import { BURST_DEFAULTS } from "./trends/bursts.js";
 import { startSeriesTables } from "./trends/tables.js";
 import { replaceDir } from "./util/atomic-write.js";
-import { writeReportFiles, type ReportInput } from "./report/report-files.js";
+import { startReportCharts, writeReportFiles, type ReportInput } from "./report/report-files.js";
+import { startChartWorker } from "./charts/renderer.js";
 import { crashPoint } from "./util/crash.js";
 import { CorpusStore, hashInputs, storeSummary, type InputFile } from "./store/index.js";
 import { themeColor } from "./charts/specs.js";
@@ -299,9 +300,11 @@ async function writeRunResults(
   themes: Pick<ThemesOutcome, "result" | "model" | "settings">,
   report: ReportInput,
 ): Promise<string[]> {
+  // the charts are drawn (on the rendering thread, when started) while the rest is written
+  const charts = startReportCharts(report);
   return [
     ...(await writeThemesOutcome(dir, papers, themes)),
-    ...(await writeReportFiles(dir, report)),
+    ...(await writeReportFiles(dir, report, charts)),
   ];
 }
 
@@ -346,7 +349,12 @@ export async function runPipeline(
     const settings = themeSettings(config, themeOverrides(context));
     // the trend tables' library loads on a worker thread (see startSeriesTables), once the
     // text stage leaves a core free
-    const { corpus, feed } = await ingestStreamed(inputs, options, settings, startSeriesTables);
+    // so does the charts' rendering thread, with two threads (see startChartWorker)
+    const onIdle = (): void => {
+      startSeriesTables();
+      if (settings.threads >= 2) startChartWorker();
+    };
+    const { corpus, feed } = await ingestStreamed(inputs, options, settings, onIdle);
     try {
       const inputFiles = await hashing;
       timer.mark("ingest");

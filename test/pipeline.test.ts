@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 // the dist build: the text stage's worker threads run compiled JavaScript
 import { loadPipeline } from "../dist/config.js";
 import { runPipeline } from "../dist/pipeline.js";
+import { chartWorkerStarted, stopChartWorker } from "../dist/charts/renderer.js";
 import { tmp } from "./helpers.js";
 
 /** Every file under dir, relative path → bytes. */
@@ -46,4 +47,24 @@ describe("a run that lets the abstracts and authors go (as `papertrends run` doe
     expect(r.corpus.papers.length).toBeLessThan(8000);
     expect(r.corpus.papers.every((p) => p.abstract.length > 0)).toBe(true);
   }, 60_000);
+});
+
+describe("a run on one thread and on two", () => {
+  it("writes the same folder: the text stage's worker, the kernel pool and the charts' thread change no byte", async () => {
+    const config = await loadPipeline("pipelines/hf-daily-weekly.yaml");
+    await stopChartWorker();
+    const one = tmp();
+    const two = tmp();
+    await runPipeline(config, { out: one, threads: 1, releaseTexts: true });
+    expect(chartWorkerStarted()).toBe(false);
+    await runPipeline(config, { out: two, threads: 2, releaseTexts: true });
+    // the charts were drawn on their own thread
+    expect(chartWorkerStarted()).toBe(true);
+    await stopChartWorker();
+    const f1 = files(one);
+    const f2 = files(two);
+    expect([...f2.keys()]).toEqual([...f1.keys()]);
+    expect([...f1.keys()].filter((k) => k.endsWith(".png")).length).toBeGreaterThan(3);
+    for (const [name, bytes] of f1) expect(f2.get(name)?.equals(bytes), name).toBe(true);
+  }, 120_000);
 });

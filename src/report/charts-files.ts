@@ -4,7 +4,7 @@ import { InputFileError } from "../util/errors.js";
 import { msg } from "../messages.js";
 import { randomBytes } from "node:crypto";
 import type { ReportThemes } from "../cluster/index.js";
-import { renderSvg, svgToPngAsync } from "../charts/render.js";
+import { renderChart, type RenderedChart } from "../charts/renderer.js";
 import {
   mapSpec,
   risingSpec,
@@ -67,31 +67,44 @@ const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 const MAP_POINTS = 3000;
 
 /**
- * Writes charts/NAME.vl.json, NAME.svg and NAME.png into a new folder beside `dir`, then swaps
- * it in: a crash leaves the previous charts whole.
+ * Starts drawing the charts (on the rendering thread when one was started, see renderer.ts):
+ * the caller may write other files meanwhile, then hand the drawings to `writeCharts`.
  */
-export async function writeCharts(dir: string, charts: readonly Chart[]): Promise<string[]> {
+export function renderCharts(charts: readonly Chart[]): Promise<RenderedChart>[] {
+  const drawn = charts.map((c) => renderChart(c.spec));
+  // a failure surfaces where writeCharts awaits it, not as an unhandled rejection before
+  for (const d of drawn) d.catch(() => undefined);
+  return drawn;
+}
+
+/**
+ * Writes charts/NAME.vl.json, NAME.svg and NAME.png into a new folder beside `dir`, then swaps
+ * it in: a crash leaves the previous charts whole. `drawn` are the charts' drawings begun by
+ * `renderCharts` (begun here when not given).
+ */
+export async function writeCharts(
+  dir: string,
+  charts: readonly Chart[],
+  drawn: readonly Promise<RenderedChart>[] = renderCharts(charts),
+): Promise<string[]> {
   const tmp = `${dir}.tmp-${randomBytes(4).toString("hex")}`;
   await mkdir(tmp, { recursive: true });
   const files: string[] = [];
-  // each chart's PNG is drawn on the thread pool while the main thread goes on to the next
-  const pngs: Promise<void>[] = [];
   try {
-    for (const c of charts) {
-      const svg = await renderSvg(c.spec);
-      pngs.push(svgToPngAsync(svg).then((png) => writeFile(join(tmp, `${c.name}.png`), png)));
+    for (const [i, c] of charts.entries()) {
+      const d = drawn[i];
+      if (!d) throw new Error(`chart ${c.name} was not drawn`);
+      const { svg, png } = await d;
       await writeFile(join(tmp, `${c.name}.vl.json`), JSON.stringify(c.spec, null, 2) + "\n");
       await writeFile(join(tmp, `${c.name}.svg`), svg);
+      await writeFile(join(tmp, `${c.name}.png`), png);
       files.push(...["vl.json", "svg", "png"].map((ext) => join(dir, `${c.name}.${ext}`)));
     }
-    await Promise.all(pngs);
     const old = `${dir}.old-${randomBytes(4).toString("hex")}`;
     await rename(dir, old).catch(() => undefined);
     await rename(tmp, dir);
     await rm(old, { recursive: true, force: true });
   } catch (e) {
-    // no PNG may be written into the folder after it is removed
-    await Promise.allSettled(pngs);
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }

@@ -5,7 +5,8 @@ import type { IngestSummary } from "../ingest/corpus.js";
 import type { Paper } from "../ingest/types.js";
 import type { TrendsResult } from "../trends/index.js";
 import { writeTextAtomic } from "../util/atomic-write.js";
-import { buildCharts, writeCharts } from "./charts-files.js";
+import { buildCharts, renderCharts, writeCharts, type Chart } from "./charts-files.js";
+import type { RenderedChart } from "../charts/renderer.js";
 import { buildContent } from "./content.js";
 import { reportHtml } from "./html.js";
 import { reportMarkdown } from "./markdown.js";
@@ -27,12 +28,31 @@ export interface ReportInput {
   changes?: { title: string; lines: string[] };
 }
 
-/** The report stage's files in `dir`: trends tables, charts, tables/, report.md, report.html. */
-export async function writeReportFiles(dir: string, r: ReportInput): Promise<string[]> {
-  const files: string[] = [];
-  if (r.trends) files.push(...(await writeTrendsFiles(dir, r.trends, r.trendOptions)));
+/** A report's charts, their drawing begun (see `startReportCharts`). */
+export interface ReportCharts {
+  charts: Chart[];
+  drawn: Promise<RenderedChart>[];
+}
+
+/**
+ * Builds a report's charts and begins drawing them (on the rendering thread when one was
+ * started): a caller with other files to write first gives the result to `writeReportFiles`.
+ */
+export function startReportCharts(r: ReportInput): ReportCharts {
   const charts = buildCharts(r.papers, r.themes, r.trends, { corpus: r.corpus, preset: r.preset });
-  files.push(...(await writeCharts(join(dir, "charts"), charts)));
+  return { charts, drawn: renderCharts(charts) };
+}
+
+/**
+ * The report stage's files in `dir`: trends tables, charts, tables/, report.md, report.html.
+ * The charts are written last, so that while they are drawn elsewhere the rest is written.
+ */
+export async function writeReportFiles(
+  dir: string,
+  r: ReportInput,
+  { charts, drawn }: ReportCharts = startReportCharts(r),
+): Promise<string[]> {
+  const trendFiles = r.trends ? await writeTrendsFiles(dir, r.trends, r.trendOptions) : [];
   const table = join(dir, "tables", "themes.csv");
   await writeTextAtomic(table, themesTableCsv(r.themes).join("\n") + "\n");
   const content = buildContent({
@@ -48,6 +68,6 @@ export async function writeReportFiles(dir: string, r: ReportInput): Promise<str
   });
   await writeTextAtomic(join(dir, "report.md"), reportMarkdown(content));
   await writeTextAtomic(join(dir, "report.html"), reportHtml(content, charts));
-  files.push(table, join(dir, "report.md"), join(dir, "report.html"));
-  return files;
+  const chartFiles = await writeCharts(join(dir, "charts"), charts, drawn);
+  return [...trendFiles, ...chartFiles, table, join(dir, "report.md"), join(dir, "report.html")];
 }

@@ -33,6 +33,7 @@ import {
 } from "../util/periods.js";
 import { TRENDS_DEFAULTS } from "../trends/index.js";
 import { startSeriesTables } from "../trends/tables.js";
+import { startChartWorker } from "../charts/renderer.js";
 import { noTimer } from "../util/timings.js";
 import { csrSelectRows, type Csr } from "../vectorize/sparse.js";
 import { dfBounds, transform, type TfidfModel } from "../vectorize/tfidf.js";
@@ -210,8 +211,10 @@ export async function runWeek(
   const inc = { ...INCREMENTAL_DEFAULTS, ...config.incremental };
   const inputs = context.inputs?.map((path) => ({ path })) ?? config.inputs;
 
-  // the trend tables' library loads on a worker thread meanwhile (see startSeriesTables)
+  // the trend tables' library loads on a worker thread meanwhile (see startSeriesTables), and
+  // with two threads the charts' libraries on another (see startChartWorker)
   startSeriesTables();
+  if (settings.threads >= 2) startChartWorker();
   const store = CorpusStore.open(storePath);
   try {
     const inputFiles = await hashInputs(inputs.map((i) => i.path));
