@@ -3,8 +3,8 @@
 // Usage: node bench/ab.js DIR_A DIR_B [RUNS=3] [INPUT=the 143k file]
 // Each DIR is a built checkout (`git worktree add DIR REV && cd DIR && npm ci && npm run build`).
 // Prints each stage's median (from --timings), the wall time and peak RSS, and B / A.
-import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
+import { cliRun } from "./cli-run.js";
 import { median } from "./median.js";
 import { workDir } from "./work-dir.js";
 
@@ -20,33 +20,8 @@ const out = workDir("papertrends-ab-");
 
 /** One run of DIR's papertrends: stage → seconds, with "wall" and "peak RSS (MB)". */
 function once(dir) {
-  const t0 = performance.now();
-  const run = spawnSync(
-    "/usr/bin/time",
-    [
-      "-f",
-      "peak RSS %M",
-      process.execPath,
-      "bin/papertrends.js",
-      "run",
-      "pipelines/arxiv-143k.yaml",
-      "--input",
-      input,
-      "--out",
-      join(out, "run"),
-      "--timings",
-    ],
-    { cwd: dir, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 },
-  );
-  if (run.status !== 0) throw new Error(`${dir}: papertrends run failed\n${run.stderr}`);
-  const row = { wall: (performance.now() - t0) / 1000 };
-  for (const line of run.stderr.split("\n")) {
-    const m = /^ {2}(\S.*?)\s{2,}([\d.]+) s/.exec(line);
-    if (m) row[m[1]] = Number(m[2]);
-    const r = /^peak RSS (\d+)/.exec(line);
-    if (r) row["peak RSS (MB)"] = Number(r[1]) / 1024;
-  }
-  return row;
+  const r = cliRun({ cwd: dir, input, out: join(out, "run") });
+  return { wall: r.seconds, ...r.stages, "peak RSS (MB)": r.maxRssMB };
 }
 
 const all = { A: [], B: [] };

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median } from "./median.js";
 import { resample } from "./resample.js";
+import { cliRun } from "./cli-run.js";
 import { storeBench } from "./store.js";
 import { renderSvg } from "../dist/charts/render.js";
 import { MALLOC_ENV } from "../dist/util/malloc.js";
@@ -64,20 +65,9 @@ if (want("ingest")) {
   measure("arxiv-oai-pmh (1,000 records)", join(shared, "arxiv-oai-pmh"));
 }
 
-/** One fresh `papertrends run` of pipelines/arxiv-143k.yaml on `input`. */
+/** One fresh `papertrends run` of pipelines/arxiv-143k.yaml on `input` (see cliRun). */
 function pipelineOnce(input, threads) {
-  const out = execFileSync(
-    process.execPath,
-    [
-      "bench/pipeline-child.js",
-      "pipelines/arxiv-143k.yaml",
-      join(dir, "run"),
-      String(threads),
-      input,
-    ],
-    { encoding: "utf8", maxBuffer: 1 << 26, env: CHILD_ENV },
-  );
-  return JSON.parse(out.trim().split("\n").pop());
+  return cliRun({ input, out: join(dir, "run"), threads });
 }
 
 /** Medians of fresh `papertrends run`s (see pipelineOnce). */
@@ -290,7 +280,10 @@ function readme(r) {
     "",
     "Written by `npm run bench` (`node bench/run.js`); figures are medians of the runs shown,",
     `each in a fresh process, on this machine (2 cores), node ${r.node}. Raw figures:`,
-    "`bench/results.json`. Peak RSS includes the worker threads (they share the process).",
+    "`bench/results.json`. Each papertrends figure is a whole `papertrends run` as a user runs",
+    "it (`bench/cli-run.js`: the CLI and its launcher, timed from outside, node's start-up and",
+    "module loading included, as Python's are for scikit-learn); stage times from `--timings`.",
+    "Peak RSS includes the worker threads (they share the process).",
     "",
   ];
   if (r.pipeline143k) {
