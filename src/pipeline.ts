@@ -349,12 +349,7 @@ export async function runPipeline(
     const settings = themeSettings(config, themeOverrides(context));
     // the trend tables' library loads on a worker thread (see startSeriesTables), once the
     // text stage leaves a core free
-    // so does the charts' rendering thread, with two threads (see startChartWorker)
-    const onIdle = (): void => {
-      startSeriesTables();
-      if (settings.threads >= 2) startChartWorker();
-    };
-    const { corpus, feed } = await ingestStreamed(inputs, options, settings, onIdle);
+    const { corpus, feed } = await ingestStreamed(inputs, options, settings, startSeriesTables);
     try {
       const inputFiles = await hashing;
       timer.mark("ingest");
@@ -495,6 +490,11 @@ async function runOnCorpus(
       feed,
     );
     themes = t;
+    // the charts' rendering thread starts now, with two threads (see startChartWorker): its
+    // libraries load on the second core while the main thread computes the trends and writes
+    // the theme files, once the clustering's thread pool is done (started earlier, at 300k
+    // papers and more the loading ran into the LSA and k-means, which use both cores)
+    if (t.settings.threads >= 2) startChartWorker();
     // trends need dates: a corpus without enough of them still gets its themes and report
     try {
       trends = trendsOfThemes(corpus.papers, t, ts);
