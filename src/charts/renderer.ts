@@ -7,10 +7,11 @@ import { Worker } from "node:worker_threads";
  * run's charts about as long again to render (the 143k run: 0.45 s and 0.77 s, all of it on
  * the main thread before). A run with two threads starts a rendering thread
  * (`startChartWorker`) once its clustering is done (the weekly run at its start, its ingest
- * being on one thread); the vega libraries load there, and the report's charts are rendered there while the main thread writes the
- * theme files, the tables and the report. Without that thread (one thread, or the commands
- * that only write a report) the charts are rendered on the main thread, which then loads the
- * libraries when the first chart is drawn. The bytes are the same either way (tested).
+ * being on one thread); the vega libraries load there, and the report's charts are rendered
+ * there while the main thread writes the theme files, the tables and the report. Without
+ * that thread (one thread, or the commands that only write a report) the charts are rendered
+ * on the main thread, which then loads the libraries when the first chart is drawn. The bytes
+ * are the same either way (tested).
  */
 
 /** A chart drawn: its SVG text and PNG bytes. */
