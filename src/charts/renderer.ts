@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerFileExists } from "../util/worker-file.js";
 
 /**
  * Where charts are rendered. vega and vega-lite take about half a second to load and each
@@ -108,7 +107,7 @@ let current: ChartWorker | null = null;
  * the TypeScript sources, as the tests do: charts are then drawn here).
  */
 export function startChartWorker(): void {
-  if (current || workerUrl.protocol !== "file:" || !existsSync(fileURLToPath(workerUrl))) return;
+  if (current || !workerFileExists(workerUrl)) return;
   current = new ChartWorker();
 }
 

@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Paper } from "../ingest/types.js";
 import { release } from "../util/release.js";
+import { workerFileExists } from "../util/worker-file.js";
 import {
   commonTerms,
   countNgrams,
@@ -59,7 +58,7 @@ const workerUrl = new URL("./tokenize-worker.js", import.meta.url);
 
 /** Whether worker threads can start here (not when running from TypeScript sources). */
 export function workersAvailable(): boolean {
-  return workerUrl.protocol === "file:" && existsSync(fileURLToPath(workerUrl));
+  return workerFileExists(workerUrl);
 }
 
 /** Round three's request: each of the chunk's n-gram ids' entry key (or -1), and the weights. */

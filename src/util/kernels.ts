@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerFileExists } from "./worker-file.js";
 import {
   GRAM_BLOCK,
   gram,
@@ -450,6 +449,6 @@ class PoolKernels implements Kernels {
 
 /** Kernels on `threads` threads (the calling one included), or on this one alone. */
 export function openKernels(threads: number): Kernels {
-  const canSpawn = workerUrl.protocol === "file:" && existsSync(fileURLToPath(workerUrl));
+  const canSpawn = workerFileExists(workerUrl);
   return threads > 1 && canSpawn ? new PoolKernels(threads - 1) : serialKernels;
 }
