@@ -30,17 +30,20 @@ export type RenderReply =
 let here: Promise<unknown> = Promise.resolve();
 
 /**
- * Renders on the main thread (loading the libraries on first use), one chart after another in
- * the order asked, as the rendering thread does.
+ * Renders on the main thread (loading the libraries on first use): the SVGs one after another
+ * in the order asked, as the rendering thread makes them, each PNG drawn on libuv's pool while
+ * the next SVG is made.
  */
 export function renderHere(spec: Record<string, unknown>): Promise<RenderedChart> {
-  const done = here.then(async () => {
-    const { renderSvg, svgToPngAsync } = await import("./render.js");
-    const svg = await renderSvg(spec);
-    return { svg, png: await svgToPngAsync(svg) };
+  const svg = here.then(async () => {
+    const { renderSvg } = await import("./render.js");
+    return renderSvg(spec);
   });
-  here = done.catch(() => undefined);
-  return done;
+  here = svg.catch(() => undefined);
+  return svg.then(async (text) => {
+    const { svgToPngAsync } = await import("./render.js");
+    return { svg: text, png: await svgToPngAsync(text) };
+  });
 }
 
 const workerUrl = new URL("./render-worker.js", import.meta.url);
