@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MALLOC_ENV } from "../src/util/malloc.js";
 import { ROOT, runCli, tmp } from "./helpers.js";
 
 const BIN = join(ROOT, "bin", "papertrends.js");
@@ -48,8 +49,8 @@ describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)"
     }
     expect(cli).toBeDefined();
     const env = environOf(cli as number);
-    expect(env.get("MALLOC_MMAP_THRESHOLD_")).toBe("131072");
-    expect(env.get("MALLOC_TRIM_THRESHOLD_")).toBe("131072");
+    expect(env.get("MALLOC_MMAP_THRESHOLD_")).toBe(MALLOC_ENV.MALLOC_MMAP_THRESHOLD_);
+    expect(env.get("MALLOC_TRIM_THRESHOLD_")).toBe(MALLOC_ENV.MALLOC_TRIM_THRESHOLD_);
     await sleep(500);
     launcher.kill("SIGTERM");
     expect(await ended).toEqual({ code: null, signal: "SIGTERM" });
@@ -75,7 +76,7 @@ describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)"
       {
         cwd: ROOT,
         stdio: "ignore",
-        env: { ...process.env, MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072" },
+        env: { ...process.env, ...MALLOC_ENV },
       },
     );
     const ended = new Promise((resolve) => run.on("exit", resolve));

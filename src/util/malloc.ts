@@ -1,13 +1,25 @@
 /**
  * The glibc malloc settings papertrends runs with (`bin/papertrends.js` starts the CLI in a
- * child process that has them; the benchmarks' child processes too). glibc keeps blocks freed
- * by the text stage's threads (documents, n-gram tables, id rows: gigabytes at 1M papers)
- * for reuse instead of returning them, so a run's resident memory stayed near its peak to the
- * end, and the peak itself rose by what was freed but kept (300k papers: 2.25 GB resident
- * after the text stage, 1.06 GB with these). Fixed thresholds send every block of 128 kB or
- * more back to the system when it is freed. malloc reads them at start-up only.
+ * child process that has them; the benchmarks' child processes too). malloc reads them at
+ * start-up only.
+ *
+ * Left to itself, glibc keeps blocks freed by the text stage's threads (documents, n-gram
+ * tables, id rows: gigabytes at 1M papers) for reuse instead of returning them, so a run's
+ * resident memory stayed near its peak to the end, and the peak rose by what was freed but
+ * kept (143k papers: 1.51 GB against 1.0 GB; at 1M papers past the 4 GB target).
+ *
+ * Returning too much costs as much the other way: every page of memory that comes back from
+ * the system is faulted in afresh, and on these machines that is slow (first touch of 750 MB:
+ * 2.6 s; touching it again: 0.07 s). With both thresholds at 128 kB a 143k run faulted in 3.6
+ * GB (930k minor faults, 11 s of system time) and a 1M run 15 GB (4.0M faults, 54 s).
+ *
+ * So blocks of 4 MB or more (the matrices, id rows and documents, which live long) go back to
+ * the system when freed, and smaller ones (batches being read, posted to a thread and
+ * counted, which come and go all through a run) are kept for reuse, with at most 16 MB free
+ * at the top of each heap. 143k papers: 657k faults, peak 1.04 GB; 1M papers: 2.9M faults,
+ * 36 s of system time, peak 3.86 GB (see README, Performance).
  */
 export const MALLOC_ENV = {
-  MALLOC_MMAP_THRESHOLD_: "131072",
-  MALLOC_TRIM_THRESHOLD_: "131072",
+  MALLOC_MMAP_THRESHOLD_: String(4 << 20),
+  MALLOC_TRIM_THRESHOLD_: String(16 << 20),
 } as const;
