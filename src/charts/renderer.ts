@@ -30,9 +30,9 @@ export type RenderReply =
 let here: Promise<unknown> = Promise.resolve();
 
 /**
- * Renders on the main thread (loading the libraries on first use): the SVGs one after another
- * in the order asked, as the rendering thread makes them, each PNG drawn on libuv's pool while
- * the next SVG is made.
+ * Renders on the calling thread (the main thread, or the rendering thread serving its
+ * requests), loading the libraries on first use: the SVGs one after another in the order
+ * asked, each PNG drawn on libuv's pool while the next SVG is made.
  */
 export function renderHere(spec: Record<string, unknown>): Promise<RenderedChart> {
   const svg = here.then(async () => {
