@@ -120,9 +120,13 @@ class ChunkWorker {
   private failure: Error | null = null;
   private readonly failed: ((e: Error) => void)[] = [];
 
-  /** With no chunk, the worker is streamed batches (`send`, then `end`); `want` hears it ask. */
-  constructor(options: TextOptions, chunk: TextChunk | null, want?: () => void) {
-    this.worker = new Worker(workerUrl, { workerData: { options, streamed: chunk === null } });
+  /**
+   * With no chunk, the worker is streamed batches (`send`, then `end`); `want` hears it ask.
+   * `blockIds`: term ids a block of streamed documents holds (tests set it small).
+   */
+  constructor(options: TextOptions, chunk: TextChunk | null, want?: () => void, blockIds?: number) {
+    const streamed = chunk === null;
+    this.worker = new Worker(workerUrl, { workerData: { options, streamed, blockIds } });
     this.worker.on("message", (m: unknown) => {
       if (m === WANT) want?.();
       else this.replies.shift()?.(m);
@@ -231,7 +235,10 @@ export class TextFeed {
 
   constructor(
     textOptions: Partial<TextOptions>,
-    private readonly o = { batch: FEED_BATCH, startAt: 2 * PARALLEL_MIN_PAPERS },
+    private readonly o: { batch: number; startAt: number; blockIds?: number } = {
+      batch: FEED_BATCH,
+      startAt: 2 * PARALLEL_MIN_PAPERS,
+    },
   ) {
     this.a = new Analyzer(textOptions);
   }
@@ -273,10 +280,15 @@ export class TextFeed {
     this.starts = [0];
     // no worker for a small corpus: it would cost more than it saves
     if (!this.worker && this.papers >= this.o.startAt)
-      this.worker = new ChunkWorker(this.a.options, null, () => {
-        this.inFlight--;
-        this.pump();
-      });
+      this.worker = new ChunkWorker(
+        this.a.options,
+        null,
+        () => {
+          this.inFlight--;
+          this.pump();
+        },
+        this.o.blockIds,
+      );
     this.pump();
   }
 

@@ -26,55 +26,136 @@ import {
   type MatrixRequest,
   type RowLengthsMessage,
 } from "./parallel.js";
-import {
-  analyzeChunk,
-  analyzeInto,
-  Analyzer,
-  docsOf,
-  newDocIds,
-  type TextChunk,
-  type TextOptions,
-} from "./tokenize.js";
+import { analyzeChunk, Analyzer, docsOf, type TextChunk, type TextOptions } from "./tokenize.js";
 
-const { options, streamed } = workerData as { options: TextOptions; streamed?: boolean };
+/** Documents' term ids: document i of a block is ids[ptr[i] .. ptr[i + 1]). */
+interface Block {
+  ids: Int32Array;
+  ptr: Int32Array;
+}
+
+/** Ids a block of streamed documents holds (16 MB: above malloc's mapping threshold). */
+const BLOCK_IDS = 1 << 22;
+
+/**
+ * Streamed documents gathered in blocks of BLOCK_IDS ids, each batch copied into the current
+ * block once. One array grown by half as documents came copied everything so far at each
+ * step, into memory faulted in afresh: at 1M papers 3.5 s of the worker's time, at the end
+ * of round one, which the main thread waited for. Blocks are large enough to be mapped on
+ * their own, so that each goes back to the system when released (see MALLOC_ENV).
+ */
+class DocBlocks {
+  private readonly sealed: Block[] = [];
+  private ids = new Int32Array(0);
+  private ptr: number[] = [0];
+
+  constructor(private readonly blockIds = BLOCK_IDS) {}
+
+  append(b: Block): void {
+    const n = b.ptr.length - 1;
+    const len = b.ptr[n] as number;
+    let at = this.ptr[this.ptr.length - 1] as number;
+    if (at + len > this.ids.length) {
+      this.seal();
+      this.ids = new Int32Array(Math.max(this.blockIds, len));
+      at = 0;
+    }
+    this.ids.set(b.ids.subarray(0, len), at);
+    for (let i = 1; i <= n; i++) this.ptr.push(at + (b.ptr[i] as number));
+  }
+
+  private seal(): void {
+    if (this.ptr.length > 1) {
+      const end = this.ptr[this.ptr.length - 1] as number;
+      this.sealed.push({ ids: this.ids.subarray(0, end), ptr: Int32Array.from(this.ptr) });
+    }
+    this.ptr = [0];
+  }
+
+  /** Every block (the gathering ends). */
+  done(): Block[] {
+    this.seal();
+    return this.sealed;
+  }
+}
+
+/**
+ * Documents [from, to) of the blocks, in order, as one block of their own (a copy: one call
+ * per block).
+ */
+function joined(blocks: readonly Block[], from: number, to: number): Block {
+  const ptr = new Int32Array(Math.max(0, to - from) + 1);
+  const parts: [Block, number, number][] = [];
+  let first = 0;
+  for (const b of blocks) {
+    const n = b.ptr.length - 1;
+    const lo = Math.max(from, first) - first;
+    const hi = Math.min(to, first + n) - first;
+    if (lo < hi) parts.push([b, lo, hi]);
+    first += n;
+  }
+  let d = 0;
+  for (const [b, lo, hi] of parts) {
+    const base = (ptr[d] as number) - (b.ptr[lo] as number);
+    for (let i = lo; i < hi; i++) ptr[++d] = base + (b.ptr[i + 1] as number);
+  }
+  const ids = new Int32Array(ptr[d] as number);
+  d = 0;
+  for (const [b, lo, hi] of parts) {
+    ids.set(b.ids.subarray(b.ptr[lo] as number, b.ptr[hi] as number), ptr[d] as number);
+    d += hi - lo;
+  }
+  return { ids, ptr };
+}
+
+/** Views of the first `to` documents of the blocks. */
+function views(blocks: readonly Block[], to: number): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (const b of blocks) {
+    const n = Math.min(b.ptr.length - 1, to - out.length);
+    if (n <= 0) break;
+    docsOf(b.ids, b.ptr.subarray(0, n + 1), out);
+  }
+  return out;
+}
+
+const { options, streamed, blockIds } = workerData as {
+  options: TextOptions;
+  streamed?: boolean;
+  blockIds?: number;
+};
 const port = parentPort;
 if (port && streamed) {
   // round one streamed: batches of papers come while the main thread still reads the input;
   // each is analysed on arrival and answered with WANT (send another); null ends the round
   const a = new Analyzer(options);
   const uni = new UnigramCounter();
-  let docs = newDocIds();
+  const docs = new DocBlocks(blockIds);
   const onBatch = (batch: TextChunk | null): void => {
     if (batch === null) {
       port.off("message", onBatch);
-      analyzed(port, a, uni, docs.ids.subarray(0, docs.at), docs.ptr.subarray(0, docs.n + 1));
+      analyzed(port, a, uni, docs.done());
       return;
     }
-    const from = docs.n;
-    docs = analyzeInto(a, batch, docs);
+    const chunk = analyzeChunk(a, batch);
     port.postMessage(WANT);
     // counted after asking for the next batch, so that it is on its way meanwhile
-    uni.add(docs.ids, docs.ptr, from, docs.n);
+    uni.add(chunk.ids, chunk.ptr);
+    docs.append(chunk);
   };
   port.on("message", onBatch);
 } else if (port) {
   port.once("message", (chunk: TextChunk) => {
     const a = new Analyzer(options);
-    const { ids, ptr } = analyzeChunk(a, chunk);
+    const block = analyzeChunk(a, chunk);
     const uni = new UnigramCounter();
-    uni.add(ids, ptr);
-    analyzed(port, a, uni, ids, ptr);
+    uni.add(block.ids, block.ptr);
+    analyzed(port, a, uni, [block]);
   });
 }
 
 /** Round one's answer, then round two on the next message. */
-function analyzed(
-  port: MessagePort,
-  a: Analyzer,
-  counter: UnigramCounter,
-  ids: Int32Array,
-  ptr: Int32Array,
-): void {
+function analyzed(port: MessagePort, a: Analyzer, counter: UnigramCounter, blocks: Block[]): void {
   const uni = counter.counts(a.terms.length);
   const reply: AnalyzedMessage = {
     terms: a.terms,
@@ -84,7 +165,7 @@ function analyzed(
   };
   port.postMessage(reply);
   const nTerms = a.terms.length;
-  port.once("message", (req: CountRequest) => count(port, req, ids, ptr, nTerms));
+  port.once("message", (req: CountRequest) => count(port, req, blocks, nTerms));
 }
 
 /**
@@ -93,39 +174,31 @@ function analyzed(
  * and only the id rows live on (at 1M papers, hundreds of megabytes a thread). With `keep`,
  * the documents from `keep` on are first handed to the main thread (which counts them).
  */
-function count(
-  port: MessagePort,
-  req: CountRequest,
-  ids: Int32Array,
-  allPtr: Int32Array,
-  nTerms: number,
-): void {
-  let ptr = allPtr;
-  const nDocs = allPtr.length - 1;
+function count(port: MessagePort, req: CountRequest, blocks: Block[], nTerms: number): void {
+  const nDocs = blocks.reduce((n, b) => n + b.ptr.length - 1, 0);
+  let keep = nDocs;
   if (req.keep !== undefined) {
     // always answered (maybe with no documents): the main thread waits for it first
-    const keep = Math.min(req.keep, nDocs);
-    const from = allPtr[keep] as number;
-    const handed: HandOffMessage = {
-      ids: ids.slice(from, allPtr[nDocs] as number),
-      ptr: Int32Array.from(allPtr.subarray(keep), (x) => x - from),
-    };
+    keep = Math.min(req.keep, nDocs);
+    const handed: HandOffMessage = joined(blocks, keep, nDocs);
     port.postMessage(handed, [handed.ids.buffer, handed.ptr.buffer] as ArrayBuffer[]);
-    ptr = allPtr.slice(0, keep + 1);
   }
-  const counted = countNgrams(docsOf(ids, ptr), nTerms, req.ngramRange, req.common, req.wantTf);
+  const docs = views(blocks, keep);
+  const counted = countNgrams(docs, nTerms, req.ngramRange, req.common, req.wantTf);
   const counts = countsMessage(counted);
-  const reply: CountedMessage = { counts, ...(req.sendDocs && { ids, ptr }) };
+  // the documents go back as one block (only guided themes ask for them)
+  const sent = req.sendDocs ? joined(blocks, 0, keep) : null;
+  const reply: CountedMessage = { counts, ...(sent && { ids: sent.ids, ptr: sent.ptr }) };
   const transfer = [
     counts.entries.buffer,
     counts.df.buffer,
     ...(counts.slotTf ? [counts.slotTf.buffer] : []),
-    ...(req.sendDocs ? [ids.buffer, ptr.buffer] : []),
+    ...(sent ? [sent.ids.buffer, sent.ptr.buffer] : []),
   ] as ArrayBuffer[];
   port.postMessage(reply, transfer);
-  // counted: the table and (unless sent) the documents go now, before the matrix is laid out
+  // counted: the table and the documents go now, before the matrix is laid out
   counted.table.dispose();
-  if (!req.sendDocs) release([ids, allPtr, ptr]);
+  release(blocks.flatMap((b) => [b.ids, b.ptr]));
   const rows = counted.rows;
   port.once("message", (m: MatrixRequest) => matrix(port, m, rows));
 }

@@ -295,7 +295,7 @@ export function chunkTexts(papers: readonly Paper[], options: TextOptions): Text
 }
 
 /** Documents' term ids being gathered: document i is ids[ptr[i] .. ptr[i + 1]), i < n. */
-export interface DocIds {
+interface DocIds {
   ids: Int32Array;
   ptr: Int32Array;
   /** documents so far */
@@ -304,7 +304,7 @@ export interface DocIds {
   at: number;
 }
 
-export function newDocIds(): DocIds {
+function newDocIds(): DocIds {
   return { ids: new Int32Array(1 << 16), ptr: new Int32Array(1 << 10), n: 0, at: 0 };
 }
 
@@ -318,9 +318,9 @@ function room<T extends Int32Array>(a: T, need: number, make: (n: number) => T):
 
 /**
  * Analyses a chunk's papers and appends their documents to `acc` (which may be replaced when
- * it grows): streamed batches are gathered this way.
+ * it grows).
  */
-export function analyzeInto(a: Analyzer, chunk: TextChunk, acc: DocIds): DocIds {
+function analyzeInto(a: Analyzer, chunk: TextChunk, acc: DocIds): DocIds {
   const n = chunk.start.length - 1;
   let { ids, ptr, at } = acc;
   ptr = room(ptr, acc.n + n + 1, (m) => new Int32Array(m));

@@ -56,12 +56,16 @@ describe("text stage on worker threads", () => {
     const words = (terms: readonly string[], doc: Int32Array): string =>
       Array.from(doc, (t) => (t < 0 ? "|" : terms[t])).join(" ");
     // tiny batches (the threads meet anywhere), a worker from the first paper, one batch for
-    // everything (the worker analyses all of it), and a pause before the text stage
+    // everything (the worker analyses all of it), and a pause before the text stage; the
+    // worker's documents in many small blocks (batches split between blocks, and batches
+    // larger than a block), with the documents it hands over cut from the middle of one
     const setups = [
       { batch: 7, startAt: 0, pause: 0 },
       { batch: 500, startAt: 1000, pause: 0 },
       { batch: 1_000_000, startAt: 0, pause: 0 },
       { batch: 300, startAt: 0, pause: 1000 },
+      { batch: 7, startAt: 0, pause: 1000, blockIds: 1000 },
+      { batch: 50, startAt: 0, pause: 0, blockIds: 3001 },
     ];
     for (const { pause, ...o } of setups) {
       const feed = new TextFeed({}, o);
