@@ -80,11 +80,10 @@ class DocBlocks {
 }
 
 /**
- * Documents [from, to) of the blocks, in order, as one block of their own (a copy: one call
- * per block).
+ * Documents [from, to) of the blocks, in order, as one block: a block itself when they are all
+ * of it, else a copy (one call per block).
  */
 function joined(blocks: readonly Block[], from: number, to: number): Block {
-  const ptr = new Int32Array(Math.max(0, to - from) + 1);
   const parts: [Block, number, number][] = [];
   let first = 0;
   for (const b of blocks) {
@@ -94,6 +93,10 @@ function joined(blocks: readonly Block[], from: number, to: number): Block {
     if (lo < hi) parts.push([b, lo, hi]);
     first += n;
   }
+  const [only] = parts;
+  if (parts.length === 1 && only && only[1] === 0 && only[2] === only[0].ptr.length - 1)
+    return only[0];
+  const ptr = new Int32Array(Math.max(0, to - from) + 1);
   let d = 0;
   for (const [b, lo, hi] of parts) {
     const base = (ptr[d] as number) - (b.ptr[lo] as number);
@@ -196,7 +199,8 @@ function count(port: MessagePort, req: CountRequest, blocks: Block[], nTerms: nu
     ...(sent ? [sent.ids.buffer, sent.ptr.buffer] : []),
   ] as ArrayBuffer[];
   port.postMessage(reply, transfer);
-  // counted: the table and the documents go now, before the matrix is laid out
+  // counted: the table and the documents go now, before the matrix is laid out (those sent
+  // whole are gone already: transferred)
   counted.table.dispose();
   release(blocks.flatMap((b) => [b.ids, b.ptr]));
   const rows = counted.rows;

@@ -41,6 +41,14 @@ describe("text stage on worker threads", () => {
       const single = tokenizeCorpus(papers);
       const differ = single.terms.filter((t, i) => display.get(t) !== single.display[i]);
       expect(differ).toEqual([]);
+      // the documents (each worker sends its chunk back whole), in paper order
+      const words = (terms: readonly string[], doc: Int32Array): string =>
+        Array.from(doc, (t) => terms[t] ?? "|").join(" ");
+      expect(tokens.docs).toHaveLength(papers.length);
+      const otherDocs = tokens.docs.filter(
+        (d, i) => words(tokens.terms, d) !== words(single.terms, single.docs[i] as Int32Array),
+      );
+      expect(otherDocs).toHaveLength(0);
     }
   }, 60_000);
 
@@ -57,8 +65,8 @@ describe("text stage on worker threads", () => {
       Array.from(doc, (t) => (t < 0 ? "|" : terms[t])).join(" ");
     // tiny batches (the threads meet anywhere), a worker from the first paper, one batch for
     // everything (the worker analyses all of it), and a pause before the text stage; the
-    // worker's documents in many small blocks (batches split between blocks, and batches
-    // larger than a block), with the documents it hands over cut from the middle of one
+    // worker's documents in many small blocks (several batches to a block, and batches larger
+    // than a block), with the documents it hands over cut from the middle of one
     const setups = [
       { batch: 7, startAt: 0, pause: 0 },
       { batch: 500, startAt: 1000, pause: 0 },
