@@ -13,6 +13,11 @@ function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   );
 }
 
+/** A document's terms as text, "|" between sentences (to compare across term ids). */
+function words(terms: readonly string[], doc: Int32Array): string {
+  return Array.from(doc, (t) => (t < 0 ? "|" : terms[t])).join(" ");
+}
+
 describe("text stage on worker threads", () => {
   it("gives the same vocabulary, matrix, counts and display forms on 1, 2 and 3 threads", async () => {
     expect(workersAvailable()).toBe(true);
@@ -42,8 +47,6 @@ describe("text stage on worker threads", () => {
       const differ = single.terms.filter((t, i) => display.get(t) !== single.display[i]);
       expect(differ).toEqual([]);
       // the documents (each worker sends its chunk back whole), in paper order
-      const words = (terms: readonly string[], doc: Int32Array): string =>
-        Array.from(doc, (t) => terms[t] ?? "|").join(" ");
       expect(tokens.docs).toHaveLength(papers.length);
       const otherDocs = tokens.docs.filter(
         (d, i) => words(tokens.terms, d) !== words(single.terms, single.docs[i] as Int32Array),
@@ -61,8 +64,6 @@ describe("text stage on worker threads", () => {
     const input = [{ path: "data/hf-daily-papers.jsonl.gz" }];
     const single = tokenizeCorpus((await ingest(input)).papers);
     const one = fitTransform(single, options);
-    const words = (terms: readonly string[], doc: Int32Array): string =>
-      Array.from(doc, (t) => (t < 0 ? "|" : terms[t])).join(" ");
     // tiny batches (the threads meet anywhere), a worker from the first paper, one batch for
     // everything (the worker analyses all of it), and a pause before the text stage; the
     // worker's documents in many small blocks (several batches to a block, and batches larger
