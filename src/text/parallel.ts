@@ -465,8 +465,10 @@ async function fitRounds(
     const slots = slotMaps[i] as Int32Array;
     const local = new Int32Array(map.length + slots.length);
     for (let t = 0; t < map.length; t++) local[t] = keyOf[map[t] as number] as number;
-    for (let s = 0; s < slots.length; s++)
-      local[map.length + s] = keyOf[slots[s] as number] as number;
+    for (let s = 0; s < slots.length; s++) {
+      const id = slots[s] as number;
+      local[map.length + s] = id < 0 ? -1 : (keyOf[id] as number);
+    }
     return w.rowLengths({ keyOf: local, weighting: w8 });
   });
   const mine = idRowLengths(rows, keyOf);
@@ -567,13 +569,16 @@ async function countAndFit(
   const counted = await Promise.all(round2.map((r) => r.counted));
   idle?.();
   const theirs: Int32Array[] = [];
+  const { minCount } = dfBounds(tfidfOptions, c.nDocs);
   const slotMaps = counted.map((r, w) => {
     const map = maps[w] as Int32Array;
     if (r.ids && r.ptr) {
       remap(r.ids, map);
       docsOf(r.ids, r.ptr, theirs);
     }
-    return mergeCounts(counts, r.counts, map);
+    // the last chunk merged can leave out the n-grams it alone has and too rarely
+    const last = w === counted.length - 1 ? { minCount, lo: tfidfOptions.ngramRange[0] } : null;
+    return mergeCounts(counts, r.counts, map, last);
   });
   const { model, colOf } = fitVocabulary(c.terms, c.uni, counts, tfidfOptions, c.nDocs);
   counts.table.dispose();

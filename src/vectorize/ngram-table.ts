@@ -39,6 +39,12 @@ export interface NgramRecords {
   df: Int32Array | number;
   /** total-count weight per record (null: none) */
   tf: ArrayLike<number> | null;
+  /**
+   * A record of an n-gram not in the table whose document-frequency weight is below this is
+   * not interned: its id comes back as -1, and nothing is counted (see mergeCounts). 0: all
+   * are interned.
+   */
+  minNew?: number;
 }
 
 /** Reads a table through (one int per cache line), so that the probes after it hit the cache. */
@@ -147,7 +153,8 @@ export class NgramTable {
   }
 
   /**
-   * Adds a batch of n-gram records: each is interned when new, its document frequency and
+   * Adds a batch of n-gram records: each is interned when new (unless its weight is under
+   * `minNew`), its document frequency and
    * total grow by the record's weights, and its id is written to `out[target]`. The records
    * are bucketed by partition first (a counting sort that keeps record order), each
    * partition's records are then looked up one after another, with the partition's table read
@@ -175,6 +182,7 @@ export class NgramTable {
     const dfConst = typeof r.df === "number" ? r.df : 0;
     const dfW = typeof r.df === "number" ? null : r.df;
     const keepTf = this.tf !== null && r.tf !== null;
+    const minNew = r.minNew ?? 0;
     let at = start.slice(0, parts);
     for (let i = 0; i < n; i++) {
       const h = hash[i] as number;
@@ -205,6 +213,11 @@ export class NgramTable {
           i = (i + 1) & m;
           o = i * B;
         }
+        const dfAdd = dfW === null ? dfConst : (s.df[j] as number);
+        if (b[o + 2] === 0 && dfAdd < minNew) {
+          ids[j] = -1;
+          continue;
+        }
         if (b[o + 2] === 0) {
           // a new n-gram: the partition grows only when this one would fill it past half (most
           // records of a batch are n-grams seen before, so room for all of them is not made)
@@ -222,7 +235,7 @@ export class NgramTable {
           }
           this.insert(b, o, p, prefix, term);
         }
-        b[o + 3] = (b[o + 3] as number) + (dfW === null ? dfConst : (s.df[j] as number));
+        b[o + 3] = (b[o + 3] as number) + dfAdd;
         if (tf !== null) tf[i] = (tf[i] as number) + (s.tf[j] as number);
         ids[j] = this.nTerms + (b[o + 2] as number) - 1;
       }

@@ -505,12 +505,19 @@ export function countsMessage(c: NgramCounts): CountsMessage {
  * to the table in bulk, bigrams first, then each longer length (a prefix always precedes its
  * extensions in slot order, so its id is known by then), document frequencies and totals
  * added. Unigram counts are merged by the caller (who knows every chunk's terms); the chunk's
- * rows stay with it. Returns the chunk's slot → id in `into`.
+ * rows stay with it. Returns the chunk's slot → id in `into` (-1: not interned).
+ *
+ * With `last` (no counts are merged after this chunk's), an n-gram of a counted length
+ * (`lo` words or more) that `into` does not have and that is in fewer than `minCount` of the
+ * chunk's documents can never reach min_df: it is left out rather than interned (at 143k
+ * papers, 1.1M of the 1.76M n-grams a worker sends), and so are its extensions, which are in
+ * no more documents than it.
  */
 export function mergeCounts(
   into: NgramCounts,
   part: CountsMessage,
   termMap: Int32Array,
+  last: { minCount: number; lo: number } | null = null,
 ): Int32Array {
   const t = into.table;
   const slotMap = new Int32Array(part.nSlots);
@@ -536,13 +543,19 @@ export function mergeCounts(
       if (len[s] !== l) continue;
       const p = e[s * STRIDE] as number;
       prefix[n] = p < local ? (termMap[p] as number) : (slotMap[p - local] as number);
+      if ((prefix[n] as number) < 0) {
+        // an extension of an n-gram left out
+        slotMap[s] = -1;
+        continue;
+      }
       term[n] = termMap[e[s * STRIDE + 1] as number] as number;
       target[n] = s;
       df[n] = part.df[s] as number;
       if (tf && part.slotTf) tf[n] = part.slotTf[s] as number;
       n++;
     }
-    t.add({ n, prefix, term, target, df, tf }, slotMap);
+    const minNew = last !== null && l >= last.lo ? last.minCount : 0;
+    t.add({ n, prefix, term, target, df, tf, minNew }, slotMap);
   }
   t.releaseScratch();
   return slotMap;

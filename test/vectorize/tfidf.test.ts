@@ -5,8 +5,10 @@ import { BOUNDARY, type TokenDocs } from "../../src/text/tokenize.js";
 import { createRng } from "../../src/util/rng.js";
 import {
   countNgrams,
+  countsMessage,
   fit,
   fitTransform,
+  mergeCounts,
   transform,
   UnigramCounter,
   unigramCounts,
@@ -241,6 +243,87 @@ describe("TF-IDF model", () => {
           }),
         );
         expect(got, `ngramRange ${range}, batches of ${batch} tokens`).toEqual(rows);
+      }
+    }
+  });
+
+  it("merges a chunk counted with its own term ids, leaving out from the last what cannot reach min_df", () => {
+    let x = 5;
+    const next = (m: number): number => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return Math.floor(x / 65536) % m;
+    };
+    const nTerms = 120;
+    const terms = Array.from({ length: nTerms }, (_, t) => `t${t}`);
+    // the chunk's term t is the main thread's 119 - t; its names follow
+    const termMap = Int32Array.from({ length: nTerms }, (_, t) => nTerms - 1 - t);
+    const localTerms = Array.from(termMap, (g) => terms[g] as string);
+    // skewed to small term ids: some n-grams frequent, most rare
+    const doc = (): Int32Array =>
+      Int32Array.from({ length: 1 + next(40) }, () =>
+        next(11) === 0 ? -1 : Math.min(next(nTerms), next(nTerms), next(nTerms)),
+      );
+    const mine = Array.from({ length: 300 }, doc);
+    const theirs = Array.from({ length: 300 }, doc);
+    const minCount = 3;
+    for (const range of [
+      [1, 2],
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ] as [number, number][]) {
+      // each n-gram's document frequency in a chunk (texts in the main thread's terms)
+      const dfOf = (docs: Int32Array[], names: readonly string[]): Map<string, number> => {
+        const df = new Map<string, number>();
+        for (const d of docs) {
+          const seen = new Set<string>();
+          for (let n = Math.max(2, range[0]); n <= range[1]; n++) {
+            for (let i = 0; i + n <= d.length; i++) {
+              const w = Array.from(d.subarray(i, i + n));
+              if (!w.some((t) => t < 0)) seen.add(w.map((t) => names[t]).join(" "));
+            }
+          }
+          for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
+        }
+        return df;
+      };
+      const dfMine = dfOf(mine, terms);
+      const dfTheirs = dfOf(theirs, localTerms);
+      for (const last of [null, { minCount, lo: range[0] }]) {
+        const into = countNgrams(mine, nTerms, range, null, true);
+        const part = countNgrams(theirs, nTerms, range, null, true);
+        const slotMap = mergeCounts(into, countsMessage(part), termMap, last);
+        const df = into.table.df();
+        let leftOut = 0;
+        for (let s = 0; s < slotMap.length; s++) {
+          const text = part.table.text(nTerms + s, localTerms);
+          const id = slotMap[s] as number;
+          const words = text.split(" ").length;
+          const total = (dfMine.get(text) ?? 0) + (dfTheirs.get(text) ?? 0);
+          if (id < 0) {
+            // only from the last chunk, of a counted length, new and too rare
+            leftOut++;
+            expect(last, text).not.toBeNull();
+            expect(words, text).toBeGreaterThanOrEqual(range[0]);
+            expect(dfMine.has(text), text).toBe(false);
+            expect(total, text).toBeLessThan(minCount);
+            continue;
+          }
+          expect(into.table.text(id, terms), text).toBe(text);
+          if (words >= range[0]) expect(df[id - nTerms], text).toBe(total);
+        }
+        // every n-gram that reaches min_df is in the merged table
+        let reach = 0;
+        for (const [text, f] of dfTheirs) {
+          if (f + (dfMine.get(text) ?? 0) < minCount) continue;
+          reach++;
+          const ids = text.split(" ").map((t) => terms.indexOf(t));
+          let id = ids[0] as number;
+          for (const t of ids.slice(1)) id = into.table.get(id, t);
+          expect(id, text).toBeGreaterThanOrEqual(nTerms);
+        }
+        expect(reach).toBeGreaterThan(100);
+        if (last) expect(leftOut, `ngramRange ${range}`).toBeGreaterThan(100);
       }
     }
   });
