@@ -154,14 +154,14 @@ export class NgramTable {
 
   /**
    * Adds a batch of n-gram records: each is interned when new (unless its weight is under
-   * `minNew`), its document frequency and
-   * total grow by the record's weights, and its id is written to `out[target]`. The records
-   * are bucketed by partition first (a counting sort that keeps record order), each
-   * partition's records are then looked up one after another, with the partition's table read
-   * through first when the records are many enough to touch much of it (a sequential read
-   * costs a fraction of the misses it saves), and the ids are put back in record order through
-   * the same buckets. Slots are given in partition order, then record order: deterministic.
-   * Targets in increasing order keep the writes to `out` sequential.
+   * `minNew`), its document frequency and total grow by the record's weights, and its id is
+   * written to `out[target]`. The records are bucketed by partition first (a counting sort
+   * that keeps record order), each partition's records are then looked up one after another,
+   * with the partition's table read through first when the records are many enough to touch
+   * much of it (a sequential read costs a fraction of the misses it saves), and the ids are
+   * put back in record order through the same buckets. Slots are given in partition order,
+   * then record order: deterministic. Targets in increasing order keep the writes to `out`
+   * sequential.
    */
   add(r: NgramRecords, out: Int32Array): void {
     this.dfBySlot = null;
