@@ -576,7 +576,7 @@ async function countAndFit(
       remap(r.ids, map);
       docsOf(r.ids, r.ptr, theirs);
     }
-    // the last chunk merged can leave out the n-grams it alone has and too rarely
+    // the last chunk merged leaves out the n-grams only it has, in too few documents
     const last = w === counted.length - 1 ? { minCount, lo: tfidfOptions.ngramRange[0] } : null;
     return mergeCounts(counts, r.counts, map, last);
   });

@@ -214,11 +214,11 @@ export class NgramTable {
           o = i * B;
         }
         const dfAdd = dfW === null ? dfConst : (s.df[j] as number);
-        if (b[o + 2] === 0 && dfAdd < minNew) {
-          ids[j] = -1;
-          continue;
-        }
         if (b[o + 2] === 0) {
+          if (dfAdd < minNew) {
+            ids[j] = -1;
+            continue;
+          }
           // a new n-gram: the partition grows only when this one would fill it past half (most
           // records of a batch are n-grams seen before, so room for all of them is not made)
           if (((this.sizes[p] as number) + 1) * 2 > m + 1) {
