@@ -3,7 +3,9 @@
 //    unigrams counted as it comes); answer with the terms, surface counts and unigram counts;
 // 2. count the n-grams of the terms the main thread marks as common; answer with the n-gram
 //    table (and, when asked, the documents' term ids);
-// 3. given each of its n-gram ids' column, answer with how many entries each of its rows has;
+// 3. given each of its n-gram ids' column, answer with how many entries each of its rows has
+//    (before that, while the main thread merges and fits, it may be given the matrix's room
+//    to fault in);
 // 4. write its rows into the shared matrix at the place given. Typed arrays are transferred or
 //    shared, not copied.
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
@@ -13,10 +15,12 @@ import {
   countsMessage,
   fillIdRows,
   idRowLengths,
+  touchRoom,
   UnigramCounter,
   type IdRows,
 } from "../vectorize/tfidf.js";
 import {
+  PREFAULT_STEP,
   WANT,
   type AnalyzedMessage,
   type CountedMessage,
@@ -24,6 +28,7 @@ import {
   type FillRequest,
   type HandOffMessage,
   type MatrixRequest,
+  type PrefaultMessage,
   type RowLengthsMessage,
 } from "./parallel.js";
 import { analyzeChunk, Analyzer, docsOf, type TextChunk, type TextOptions } from "./tokenize.js";
@@ -191,7 +196,13 @@ function count(port: MessagePort, req: CountRequest, blocks: Block[], nTerms: nu
   const counts = countsMessage(counted);
   // the documents go back as one block (only guided themes ask for them)
   const sent = req.sendDocs ? joined(blocks, 0, keep) : null;
-  const reply: CountedMessage = { counts, ...(sent && { ids: sent.ids, ptr: sent.ptr }) };
+  let entries = 0;
+  for (const g of counted.rows) entries += g.ptr[g.ptr.length - 1] as number;
+  const reply: CountedMessage = {
+    counts,
+    entries,
+    ...(sent && { ids: sent.ids, ptr: sent.ptr }),
+  };
   const transfer = [
     counts.entries.buffer,
     counts.df.buffer,
@@ -204,7 +215,36 @@ function count(port: MessagePort, req: CountRequest, blocks: Block[], nTerms: nu
   counted.table.dispose();
   release(blocks.flatMap((b) => [b.ids, b.ptr]));
   const rows = counted.rows;
-  port.once("message", (m: MatrixRequest) => matrix(port, m, rows));
+  // the matrix's room may come first; round three's request ends its faulting in
+  let stopped = false;
+  const onMessage = (m: PrefaultMessage | MatrixRequest): void => {
+    if ("room" in m) return prefault(m, () => stopped);
+    stopped = true;
+    port.off("message", onMessage);
+    matrix(port, m, rows);
+  };
+  port.on("message", onMessage);
+}
+
+/**
+ * Faults in the matrix's room (see MatrixRoom) a step at a time up to the limit the main
+ * thread sets, yielding between steps so that round three's request is heard, and waiting
+ * when the limit is reached until it is raised. It stops for good when `stopped` says so:
+ * nothing is written once the main thread may write the matrix (it only does after round
+ * three's answer).
+ */
+function prefault(m: PrefaultMessage, stopped: () => boolean): void {
+  const capacity = m.room.indices.length;
+  let at = 0;
+  const step = (): void => {
+    if (stopped() || at >= capacity) return;
+    const limit = Atomics.load(m.limit, 0);
+    if (at < limit) {
+      at = touchRoom(m.room, at, Math.min(limit, at + PREFAULT_STEP));
+      setImmediate(step);
+    } else setTimeout(step, 2);
+  };
+  step();
 }
 
 function matrix(port: MessagePort, m: MatrixRequest, rows: IdRows[]): void {

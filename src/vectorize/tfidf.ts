@@ -903,7 +903,11 @@ export function idRowLengths(segments: readonly IdRows[], keyOf: Int32Array): In
  * (without this, the chunks would be built apart and stacked: two copies of a gigabyte at 1M
  * papers).
  */
-export function matrixArrays(rowLens: readonly Int32Array[], shared: boolean): MatrixArrays {
+export function matrixArrays(
+  rowLens: readonly Int32Array[],
+  shared: boolean,
+  room: MatrixRoom | null = null,
+): MatrixArrays {
   const nRows = rowLens.reduce((n, l) => n + l.length, 0);
   const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
     shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
@@ -915,12 +919,72 @@ export function matrixArrays(rowLens: readonly Int32Array[], shared: boolean): M
     }
   }
   const nnz = indptr[nRows] as number;
+  if (room && nnz <= room.indices.length) {
+    return {
+      indptr,
+      indices: room.indices.subarray(0, nnz),
+      data: room.data.subarray(0, nnz),
+      counts: room.counts.subarray(0, nnz),
+    };
+  }
   return {
     indptr,
     indices: new Int32Array(buffer(nnz * 4)),
     data: new Float32Array(buffer(nnz * 4)),
     counts: new Uint16Array(buffer(nnz * 2)),
   };
+}
+
+/**
+ * Shared arrays with room for `capacity` matrix entries, for `matrixArrays` to lay a matrix
+ * out in. Memory the system hands out is faulted in on its first write, one page at a time,
+ * and on the benchmark machines that is slow (about 3.5 ms a megabyte: at 1M papers the
+ * matrix's 1.4 GB cost seconds of the fill). A room made early can be faulted in by a thread
+ * that would otherwise wait (see `touchRoom`); the pages it never writes cost nothing, so the
+ * room may be larger than the matrix.
+ */
+export interface MatrixRoom {
+  indices: Int32Array;
+  data: Float32Array;
+  counts: Uint16Array;
+}
+
+export function matrixRoom(capacity: number): MatrixRoom {
+  return {
+    indices: new Int32Array(new SharedArrayBuffer(capacity * 4)),
+    data: new Float32Array(new SharedArrayBuffer(capacity * 4)),
+    counts: new Uint16Array(new SharedArrayBuffer(capacity * 2)),
+  };
+}
+
+/**
+ * Faults in the room's memory for entries [from, to) by writing a zero (what it holds) into
+ * each page of each array; returns `to`. Only while no thread writes the matrix.
+ */
+export function touchRoom(room: MatrixRoom, from: number, to: number): number {
+  const { indices, data, counts } = room;
+  const end = Math.min(to, indices.length);
+  // 4 kB pages: 1024 entries of the 4-byte arrays, 2048 of the counts
+  for (let i = from; i < end; i += 1024) {
+    indices[i] = 0;
+    data[i] = 0;
+  }
+  for (let i = from; i < end; i += 2048) counts[i] = 0;
+  return end;
+}
+
+/**
+ * How many matrix entries the ids whose document frequency is within [minCount, maxCount]
+ * make: each is in as many rows as its document frequency. Over every id, with no
+ * max_features cut, that is the fitted matrix's number of entries.
+ */
+export function entriesWithin(df: ArrayLike<number>, minCount: number, maxCount: number): number {
+  let n = 0;
+  for (let i = 0; i < df.length; i++) {
+    const f = df[i] as number;
+    if (f >= minCount && f <= maxCount) n += f;
+  }
+  return n;
 }
 
 /**

@@ -103,6 +103,11 @@ describe("text stage on worker threads", () => {
       expect(sameBytes(fitted.matrix.indices, one.matrix.indices)).toBe(true);
       expect(sameBytes(fitted.matrix.data, one.matrix.data)).toBe(true);
       expect(sameBytes(fitted.counts, one.counts)).toBe(true);
+      // laid out in the room the worker faulted in, which holds every id of every row (min_df
+      // leaves some out)
+      expect(fitted.matrix.indices.buffer.byteLength).toBeGreaterThan(
+        fitted.matrix.indices.byteLength,
+      );
       // the documents (guided themes match them) in paper order
       expect(tokens.docs).toHaveLength(papers.length);
       const differ = tokens.docs.filter(
@@ -112,6 +117,26 @@ describe("text stage on worker threads", () => {
       const display = new Map(tokens.terms.map((t, i) => [t, tokens.display[i]]));
       expect(single.terms.filter((t, i) => display.get(t) !== single.display[i])).toEqual([]);
     }
+  }, 60_000);
+
+  it("keeps every id, the worker faulting in most of the matrix's room: the same as one thread", async () => {
+    // min_df 1 and max_df 1.0 keep every id, so the matrix is as large as the room and the
+    // worker is let fault in 40 % of it before the rows are written into it
+    const { papers } = await ingest([{ path: "data/hf-daily-papers.jsonl.gz" }]);
+    const options = {
+      ...TFIDF_DEFAULTS,
+      ngramRange: [1, 2] as [number, number],
+      minDf: 1,
+      maxDf: 1.0,
+    };
+    const one = fitTransform(tokenizeCorpus(papers), options);
+    const { fitted } = await tokenizeAndFit(papers, {}, options, 2, false);
+    expect(fitted.model.vocabulary).toEqual(one.model.vocabulary);
+    expect(sameBytes(fitted.matrix.indptr, one.matrix.indptr)).toBe(true);
+    expect(sameBytes(fitted.matrix.indices, one.matrix.indices)).toBe(true);
+    expect(sameBytes(fitted.matrix.data, one.matrix.data)).toBe(true);
+    expect(sameBytes(fitted.counts, one.counts)).toBe(true);
+    expect(fitted.matrix.indices.buffer.byteLength).toBe(fitted.matrix.indices.byteLength);
   }, 60_000);
 
   it("with no worker (a small corpus), the feed is idle as soon as the input is read", async () => {

@@ -4,14 +4,27 @@ import { describe, expect, it } from "vitest";
 import { BOUNDARY, type TokenDocs } from "../../src/text/tokenize.js";
 import { createRng } from "../../src/util/rng.js";
 import {
+  commonTerms,
   countNgrams,
   countsMessage,
+  dfBounds,
+  entriesWithin,
+  fillIdRows,
   fit,
   fitTransform,
+  fitVocabulary,
+  fromIdRows,
+  idRowLengths,
+  matrixArrays,
+  matrixRoom,
   mergeCounts,
+  TFIDF_DEFAULTS,
+  touchRoom,
   transform,
   UnigramCounter,
   unigramCounts,
+  vectorizedOf,
+  weighting,
   type TfidfOptions,
 } from "../../src/vectorize/tfidf.js";
 import { FIX } from "../helpers.js";
@@ -324,6 +337,73 @@ describe("TF-IDF model", () => {
         }
         expect(reach).toBeGreaterThan(100);
         if (last) expect(leftOut, `ngramRange ${range}`).toBeGreaterThan(100);
+      }
+    }
+  });
+
+  it("lays the matrix out in a room faulted in ahead, whose size the kept ids' document frequencies give", () => {
+    // a seeded corpus of 50 terms with sentence boundaries, skewed to small term ids
+    let x = 7;
+    const next = (m: number): number => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return Math.floor(x / 65536) % m;
+    };
+    const docs = Array.from({ length: 400 }, () =>
+      Int32Array.from({ length: 1 + next(50) }, () =>
+        next(10) === 0 ? BOUNDARY : Math.min(next(50), next(50)),
+      ),
+    );
+    const terms = Array.from({ length: 50 }, (_, t) => `t${t}`);
+    const nDocs = docs.length;
+    for (const range of [
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ] as [number, number][]) {
+      for (const [minDf, maxDf] of [
+        [1, 1],
+        [3, 0.6],
+      ] as const) {
+        const o: TfidfOptions = { ...TFIDF_DEFAULTS, ngramRange: range, minDf, maxDf };
+        const label = `ngramRange ${range}, df ${minDf}..${maxDf}`;
+        const { minCount, maxCount } = dfBounds(o, nDocs);
+        const uni = unigramCounts(docs, terms.length);
+        const counted = () =>
+          countNgrams(docs, terms.length, range, commonTerms(uni.df, minCount), false);
+        const plain = counted();
+        const { model, colOf } = fitVocabulary(terms, uni, plain, o, nDocs);
+        // the entries the main thread predicts once the counts are merged
+        const predicted =
+          (range[0] <= 1 ? entriesWithin(uni.df, minCount, maxCount) : 0) +
+          entriesWithin(plain.table.df(), minCount, maxCount);
+        const ids = plain.rows.reduce((n, g) => n + (g.ptr[g.ptr.length - 1] as number), 0);
+        const want = fromIdRows(model, plain.rows, colOf);
+        const nnz = want.matrix.indptr[nDocs] as number;
+        expect(nnz, label).toBeGreaterThan(0);
+        expect(predicted, label).toBe(nnz);
+        expect(ids, label).toBeGreaterThanOrEqual(nnz);
+        // a room for every id, part of it faulted in (zeros written), then the matrix in it
+        const room = matrixRoom(ids);
+        expect(touchRoom(room, 0, nnz >> 1)).toBe(nnz >> 1);
+        expect(touchRoom(room, nnz >> 1, ids + 5000)).toBe(ids);
+        for (const room2 of [room, matrixRoom(nnz - 1)]) {
+          const again = counted();
+          const { w, keyOf } = weighting(model, colOf, true);
+          const out = matrixArrays([idRowLengths(again.rows, keyOf)], true, room2);
+          // laid out in the room when it is large enough, else in arrays of its own
+          expect(out.indices.buffer === room2.indices.buffer, label).toBe(room2 === room);
+          expect(out.data.buffer === room2.data.buffer, label).toBe(room2 === room);
+          expect(out.counts.buffer === room2.counts.buffer, label).toBe(room2 === room);
+          expect(out.indices.length).toBe(nnz);
+          fillIdRows(w, again.rows, out, 0);
+          const got = vectorizedOf(out, w.nCols);
+          expect(Array.from(got.matrix.indptr), label).toEqual(Array.from(want.matrix.indptr));
+          expect(Array.from(got.matrix.indices), label).toEqual(Array.from(want.matrix.indices));
+          expect(Array.from(got.matrix.data), label).toEqual(Array.from(want.matrix.data));
+          expect(Array.from(got.counts), label).toEqual(Array.from(want.counts));
+        }
       }
     }
   });
