@@ -52,6 +52,15 @@ function docsFrom(strings: string[]): TokenDocs {
   return { terms, display: terms, docs };
 }
 
+/** Every kind of n-gram range: unigrams alone, with longer n-grams, and without unigrams. */
+const NGRAM_RANGES: [number, number][] = [
+  [1, 1],
+  [1, 2],
+  [1, 3],
+  [2, 3],
+  [3, 3],
+];
+
 const dir = join(FIX, "tfidf");
 const tokens = JSON.parse(readFileSync(join(dir, "tokens.json"), "utf8")) as string[];
 const sk = JSON.parse(readFileSync(join(dir, "sklearn-weights.json"), "utf8")) as {
@@ -210,13 +219,7 @@ describe("TF-IDF model", () => {
     );
     const common = Uint8Array.from({ length: 40 }, (_, t) => (t < 35 ? 1 : 0));
     const terms = Array.from({ length: 40 }, (_, t) => `t${t}`);
-    for (const range of [
-      [1, 1],
-      [1, 2],
-      [1, 3],
-      [2, 3],
-      [3, 3],
-    ] as [number, number][]) {
+    for (const range of NGRAM_RANGES) {
       // the definition: each document's n-grams of lo..hi common words, never across -1
       const df = new Map<string, number>();
       const tf = new Map<string, number>();
@@ -355,13 +358,7 @@ describe("TF-IDF model", () => {
     );
     const terms = Array.from({ length: 50 }, (_, t) => `t${t}`);
     const nDocs = docs.length;
-    for (const range of [
-      [1, 1],
-      [1, 2],
-      [1, 3],
-      [2, 3],
-      [3, 3],
-    ] as [number, number][]) {
+    for (const range of NGRAM_RANGES) {
       for (const [minDf, maxDf] of [
         [1, 1],
         [3, 0.6],
