@@ -11,6 +11,7 @@ import {
   fitTransform,
   fitVocabulary,
   fillIdRows,
+  idCount,
   idRowLengths,
   matrixArrays,
   matrixRoom,
@@ -607,7 +608,7 @@ async function countAndFit(
       docsOf(r.ids, r.ptr, theirs);
     }
     // the last chunk merged leaves out the n-grams only it has, in too few documents
-    const last = w === counted.length - 1 ? { minCount, lo: tfidfOptions.ngramRange[0] } : null;
+    const last = w === counted.length - 1 ? { minCount, lo } : null;
     return mergeCounts(counts, r.counts, map, last);
   });
   // merged: the matrix's exact number of entries is known before the fit
@@ -642,11 +643,8 @@ async function countAndFit(
 class MatrixPrefault {
   private readonly limit = new Int32Array(new SharedArrayBuffer(4));
 
-  /** `ids`: how many ids the rows hold (the room's capacity). */
-  private constructor(
-    readonly room: MatrixRoom,
-    private readonly ids: number,
-  ) {}
+  /** `room`: as many entries as the rows hold ids. */
+  private constructor(readonly room: MatrixRoom) {}
 
   static start(
     worker: ChunkWorker | undefined,
@@ -655,19 +653,19 @@ class MatrixPrefault {
     o: TfidfOptions,
   ): MatrixPrefault | null {
     if (!worker || o.maxFeatures !== null) return null;
-    let capacity = 0;
-    for (const g of mainRows) capacity += g.ptr[g.ptr.length - 1] as number;
+    let capacity = idCount(mainRows);
     for (const m of counted) capacity += m.entries;
     // entries are counted in an Int32Array (the limit) and index typed arrays
     if (capacity === 0 || capacity > 0x7fffffff) return null;
-    const p = new MatrixPrefault(matrixRoom(capacity), capacity);
+    const p = new MatrixPrefault(matrixRoom(capacity));
     worker.prefault({ room: p.room, limit: p.limit });
     return p;
   }
 
   /** Given that the matrix has at least `entries` entries, raises the limit (see the class). */
   atLeast(entries: number): void {
-    const to = Math.min(Math.floor(entries - 0.6 * this.ids), this.room.indices.length);
+    const ids = this.room.indices.length;
+    const to = Math.min(Math.floor(entries - 0.6 * ids), ids);
     if (to > Atomics.load(this.limit, 0)) Atomics.store(this.limit, 0, to);
   }
 }

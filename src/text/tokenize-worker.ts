@@ -14,6 +14,7 @@ import {
   countNgrams,
   countsMessage,
   fillIdRows,
+  idCount,
   idRowLengths,
   touchRoom,
   UnigramCounter,
@@ -196,11 +197,9 @@ function count(port: MessagePort, req: CountRequest, blocks: Block[], nTerms: nu
   const counts = countsMessage(counted);
   // the documents go back as one block (only guided themes ask for them)
   const sent = req.sendDocs ? joined(blocks, 0, keep) : null;
-  let entries = 0;
-  for (const g of counted.rows) entries += g.ptr[g.ptr.length - 1] as number;
   const reply: CountedMessage = {
     counts,
-    entries,
+    entries: idCount(counted.rows),
     ...(sent && { ids: sent.ids, ptr: sent.ptr }),
   };
   const transfer = [

@@ -959,7 +959,8 @@ export function matrixRoom(capacity: number): MatrixRoom {
 
 /**
  * Faults in the room's memory for entries [from, to) by writing a zero (what it holds) into
- * each page of each array; returns `to`. Only while no thread writes the matrix.
+ * each page of each array; returns where it stopped (`to`, or the room's end). Only while no
+ * thread writes the matrix.
  */
 export function touchRoom(room: MatrixRoom, from: number, to: number): number {
   const { indices, data, counts } = room;
@@ -971,6 +972,13 @@ export function touchRoom(room: MatrixRoom, from: number, to: number): number {
   }
   for (let i = from; i < end; i += 2048) counts[i] = 0;
   return end;
+}
+
+/** How many ids id rows hold: the most matrix entries they can make. */
+export function idCount(segments: readonly IdRows[]): number {
+  let n = 0;
+  for (const g of segments) n += g.ptr[g.ptr.length - 1] as number;
+  return n;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   fitTransform,
   fitVocabulary,
   fromIdRows,
+  idCount,
   idRowLengths,
   matrixArrays,
   matrixRoom,
@@ -375,7 +376,7 @@ describe("TF-IDF model", () => {
         const predicted =
           (range[0] <= 1 ? entriesWithin(uni.df, minCount, maxCount) : 0) +
           entriesWithin(plain.table.df(), minCount, maxCount);
-        const ids = plain.rows.reduce((n, g) => n + (g.ptr[g.ptr.length - 1] as number), 0);
+        const ids = idCount(plain.rows);
         const want = fromIdRows(model, plain.rows, colOf);
         const nnz = want.matrix.indptr[nDocs] as number;
         expect(nnz, label).toBeGreaterThan(0);
