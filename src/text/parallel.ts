@@ -1,7 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Paper } from "../ingest/types.js";
-import { pauseConcurrentMarking } from "../util/heap.js";
 import { release } from "../util/release.js";
 import { workerFileExists } from "../util/worker-file.js";
 import {
@@ -252,8 +251,6 @@ export class TextFeed {
   private inFlight = 0;
   private worker: ChunkWorker | null = null;
   private idle: (() => void)[] = [];
-  /** ends the pause of concurrent marking begun with the worker (see pauseConcurrentMarking) */
-  private resumeMarking: () => void = () => undefined;
 
   /** Whether the text stage of these settings can be streamed (see the class). */
   static usable(threads: number, text: Partial<TextOptions>): boolean {
@@ -290,7 +287,6 @@ export class TextFeed {
 
   /** Runs the `onIdle` callbacks (once). */
   private wentIdle(): void {
-    this.resumeMarking();
     for (const f of this.idle.splice(0)) f();
   }
 
@@ -307,9 +303,7 @@ export class TextFeed {
     this.texts = [];
     this.starts = [0];
     // no worker for a small corpus: it would cost more than it saves
-    if (!this.worker && this.papers >= this.o.startAt) {
-      // from now until the counting is done, the main thread and the worker keep both cores busy
-      this.resumeMarking = pauseConcurrentMarking(2);
+    if (!this.worker && this.papers >= this.o.startAt)
       this.worker = new ChunkWorker(
         this.a.options,
         null,
@@ -319,7 +313,6 @@ export class TextFeed {
         },
         this.o.blockIds,
       );
-    }
     this.pump();
   }
 
@@ -376,7 +369,6 @@ export class TextFeed {
   }
 
   stop(): void {
-    this.resumeMarking();
     this.worker?.stop();
   }
 }
@@ -421,29 +413,18 @@ export async function tokenizeAndFit(
   const chunks = Array.from({ length: parts }, (_, c) =>
     papers.slice(c * size, Math.min(papers.length, (c + 1) * size)),
   );
-  // every thread busy until the counting is done (see pauseConcurrentMarking)
-  const resumeMarking = pauseConcurrentMarking(parts);
   const workers = chunks.slice(1).map((c) => new ChunkWorker(a.options, chunkTexts(c, a.options)));
   try {
     const round1 = workers.map((w) => w.analyzed());
     const { docs, uni } = analyzeMine(a, chunks[0] ?? []);
     const analyzed = await Promise.all(round1);
     return await fitRounds(
-      {
-        a,
-        workers,
-        analyzed,
-        mainDocs: docs,
-        mainUni: uni,
-        mainLast: false,
-        idle: resumeMarking,
-      },
+      { a, workers, analyzed, mainDocs: docs, mainUni: uni, mainLast: false },
       papers.length,
       tfidfOptions,
       keepDocs,
     );
   } finally {
-    resumeMarking();
     for (const w of workers) w.stop();
   }
 }

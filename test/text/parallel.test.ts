@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 // the dist build: worker threads run compiled JavaScript (`npm test` builds first)
-import { availableParallelism } from "node:os";
 import { ingest } from "../../dist/ingest/index.js";
 import type { Paper } from "../../dist/ingest/types.js";
 import { TextFeed, tokenizeAndFit, workersAvailable } from "../../dist/text/parallel.js";
 import { tokenizeCorpus } from "../../dist/text/tokenize.js";
-import { concurrentMarkingPaused, marksAside } from "../../dist/util/heap.js";
 import { fitTransform, TFIDF_DEFAULTS } from "../../dist/vectorize/tfidf.js";
 
 /** Byte equality of typed arrays (vitest's deep equality is slow on millions of entries). */
@@ -38,8 +36,6 @@ describe("text stage on worker threads", () => {
     expect(one.model.vocabulary).toHaveLength(40_000);
     for (const threads of [2, 3]) {
       const { tokens, fitted: many } = await tokenizeAndFit(papers, {}, options, threads);
-      // concurrent marking is back on once the text stage is done
-      expect(concurrentMarkingPaused()).toBe(false);
       expect(many.model.vocabulary).toEqual(one.model.vocabulary);
       expect(many.model.df).toEqual(one.model.df);
       expect(sameBytes(many.matrix.indptr, one.matrix.indptr)).toBe(true);
@@ -97,15 +93,10 @@ describe("text stage on worker threads", () => {
       await new Promise((resolve) => setTimeout(resolve, pause));
       // the second core is busy until the worker has counted: not idle before the text stage
       expect(idle).toEqual([]);
-      // and concurrent marking is off meanwhile where the two threads fill every core
-      expect(concurrentMarkingPaused()).toBe(
-        feed.holdsAllTexts() && !marksAside(availableParallelism(), 2),
-      );
       const fit = tokenizeAndFit(papers, {}, options, 2, true, feed);
       void fit.then(() => idle.push("fitted"));
       const { tokens, fitted } = await fit;
       expect(idle).toEqual(["idle", "fitted"]);
-      expect(concurrentMarkingPaused()).toBe(false);
       expect(fitted.model.vocabulary).toEqual(one.model.vocabulary);
       expect(fitted.model.df).toEqual(one.model.df);
       expect(sameBytes(fitted.matrix.indptr, one.matrix.indptr)).toBe(true);

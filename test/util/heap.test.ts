@@ -1,11 +1,6 @@
 import { getHeapStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
-import {
-  compactHeap,
-  compactLargeHeap,
-  marksAside,
-  pauseConcurrentMarking,
-} from "../../src/util/heap.js";
+import { compactHeap, compactLargeHeap } from "../../src/util/heap.js";
 
 const committed = (): number => getHeapStatistics().total_heap_size;
 
@@ -36,38 +31,5 @@ describe("compactHeap", () => {
   it("runs only on a heap of at least the given size", () => {
     expect(compactLargeHeap(Number.POSITIVE_INFINITY)).toBe(false);
     expect(compactLargeHeap(0)).toBe(true);
-  });
-});
-
-describe("pauseConcurrentMarking", () => {
-  it("pauses only when the busy threads fill every core", () => {
-    expect(marksAside(2, 2)).toBe(false);
-    expect(marksAside(1, 2)).toBe(false);
-    expect(marksAside(4, 2)).toBe(true);
-    const flags: string[] = [];
-    const resume = pauseConcurrentMarking(2, 8, (f) => flags.push(f));
-    resume();
-    expect(flags).toEqual([]);
-  });
-
-  it("turns marking off once, and on again when the last pause is over", () => {
-    const flags: string[] = [];
-    const set = (f: string): number => flags.push(f);
-    const first = pauseConcurrentMarking(2, 2, set);
-    const second = pauseConcurrentMarking(3, 2, set);
-    expect(flags).toEqual(["--no-concurrent-marking"]);
-    first();
-    first(); // a second call of the same pause's end does nothing
-    expect(flags).toEqual(["--no-concurrent-marking"]);
-    second();
-    expect(flags).toEqual(["--no-concurrent-marking", "--concurrent-marking"]);
-    // and a new pause starts over
-    pauseConcurrentMarking(2, 2, set)();
-    expect(flags).toEqual([
-      "--no-concurrent-marking",
-      "--concurrent-marking",
-      "--no-concurrent-marking",
-      "--concurrent-marking",
-    ]);
   });
 });
