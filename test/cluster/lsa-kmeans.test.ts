@@ -74,6 +74,38 @@ describe("LSA (randomized truncated SVD)", () => {
     expect(s.fittedOn).toBe(9);
     expect(s.embedding.length).toBe(12 * 2);
   });
+
+  it("fits on the maxFeatures most frequent columns of the sample (ties: lower column)", async () => {
+    // 60 rows over 50 columns, document frequencies with many ties and some columns unused
+    const rng = createRng(11);
+    const indptr = new Int32Array(61);
+    const indices: number[] = [];
+    for (let r = 0; r < 60; r++) {
+      const row = new Set<number>();
+      for (let j = 0; j < 6; j++) row.add(Math.floor(rng.next() * rng.next() * 45));
+      indices.push(...[...row].sort((a, b) => a - b));
+      indptr[r + 1] = indices.length;
+    }
+    const x: Csr = {
+      nRows: 60,
+      nCols: 50,
+      indptr,
+      indices: Int32Array.from(indices),
+      data: new Float32Array(indices.length).fill(1),
+    };
+    const df = new Array<number>(50).fill(0);
+    for (const c of indices) df[c] = (df[c] as number) + 1;
+    const active = df.flatMap((f, c) => (f > 0 ? [c] : []));
+    for (const maxFeatures of [0, 1, 7, 12, 20, active.length - 1, active.length, 100]) {
+      const expected = [...active]
+        .sort((a, b) => (df[b] as number) - (df[a] as number) || a - b)
+        .slice(0, maxFeatures)
+        .sort((a, b) => a - b);
+      if (expected.length < 2) continue;
+      const r = await lsa(x, { dims: 1, maxFeatures }, createRng(5));
+      expect(Array.from(r.projection.cols)).toEqual(expected);
+    }
+  });
 });
 
 describe("k-means", () => {
