@@ -190,13 +190,18 @@ export async function runThemes(
 
 /** Vocabulary entries (stems) shown by each stem's most frequent surface form. */
 export function displayOf(tokens: TokenDocs): (entry: string) => string {
-  const forms = new Map<string, string>();
-  tokens.terms.forEach((t, i) => forms.set(t, tokens.display[i] as string));
-  return (entry) =>
-    entry
-      .split(" ")
-      .map((s) => forms.get(s) ?? s)
-      .join(" ");
+  let idOf = tokens.idOf;
+  if (!idOf) {
+    const ids = new Map<string, number>();
+    tokens.terms.forEach((t, i) => ids.set(t, i));
+    idOf = (t) => ids.get(t);
+  }
+  const of = idOf;
+  const form = (s: string): string => {
+    const id = of(s);
+    return id === undefined ? s : (tokens.display[id] ?? s);
+  };
+  return (entry) => entry.split(" ").map(form).join(" ");
 }
 
 export interface TrendSettings {

@@ -480,7 +480,12 @@ async function fitRounds(
     keep,
     r.idle,
   );
-  const tokens = { terms: a.terms, display: a.displayForms(), docs };
+  const tokens = {
+    terms: a.terms,
+    display: a.displayForms(),
+    docs,
+    idOf: (t: string) => a.idOf(t),
+  };
   // round three: every thread turns its ids into entry keys and counts its rows' entries;
   // round four: each writes its rows straight into the one shared matrix
   const { w: w8, keyOf } = weighting(model, colOf, true);

@@ -40,6 +40,11 @@ export interface TokenDocs {
   /** the most frequent surface form of each term, for labels */
   display: string[];
   docs: Int32Array[];
+  /**
+   * A term's id, when the analyzer's index of them is at hand (else found through `terms`):
+   * it saves building another index of every term (about 0.1 s at 143k papers)
+   */
+  idOf?: (term: string) => number | undefined;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
@@ -274,7 +279,12 @@ export function tokenizeCorpus(
 ): TokenDocs {
   const a = new Analyzer(options);
   const { ids, ptr } = analyzeChunk(a, chunkTexts(papers, a.options));
-  return { terms: a.terms, display: a.displayForms(), docs: docsOf(ids, ptr) };
+  return {
+    terms: a.terms,
+    display: a.displayForms(),
+    docs: docsOf(ids, ptr),
+    idOf: (t) => a.idOf(t),
+  };
 }
 
 /** What a chunk's texts travel as: strings, and where each paper's fields start. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Analyzer, BOUNDARY, tokenizeCorpus } from "../../src/text/tokenize.js";
 import type { Paper } from "../../src/ingest/types.js";
+import { displayOf } from "../../src/pipeline.js";
 
 const show = (a: Analyzer, ids: number[]) =>
   ids.map((i) => (i === BOUNDARY ? "|" : a.terms[i])).join(" ");
@@ -23,6 +24,21 @@ describe("text stage", () => {
     const i = t.terms.indexOf("prefer");
     expect(t.display[i]).toBe("preferences");
     expect(t.docs[0]?.includes(BOUNDARY)).toBe(true);
+  });
+
+  it("shows vocabulary entries the same through the analyzer's index as through the terms", () => {
+    const papers = [
+      { title: "Preference learning", abstract: "Preferences and preference models." },
+      { title: "Contrastive preferences", abstract: "We learn preferences; a model learns." },
+    ] as Paper[];
+    const t = tokenizeCorpus(papers);
+    expect(t.idOf).toBeDefined();
+    const viaIndex = displayOf(t);
+    const viaTerms = displayOf({ terms: t.terms, display: t.display, docs: t.docs });
+    const entries = [...t.terms, "prefer model", "contrast prefer", "unseen-stem prefer"];
+    for (const e of entries) expect(viaIndex(e)).toBe(viaTerms(e));
+    expect(viaIndex("prefer model")).toBe("preferences model");
+    expect(viaIndex("unseen-stem prefer")).toBe("unseen-stem preferences");
   });
 
   it("can skip stemming and domain stopwords, and add stopwords", () => {
