@@ -484,7 +484,7 @@ async function fitRounds(
     terms: a.terms,
     display: a.displayForms(),
     docs,
-    idOf: (t: string) => a.idOf(t),
+    idOf: a.termLookup(),
   };
   // round three: every thread turns its ids into entry keys and counts its rows' entries;
   // round four: each writes its rows straight into the one shared matrix

@@ -243,6 +243,15 @@ export class Analyzer {
     return this.termId.get(term);
   }
 
+  /**
+   * The same as `idOf`, holding only the index of terms (not the analyzer, whose surface
+   * forms and word tables are far larger): for TokenDocs, which live through the run.
+   */
+  termLookup(): (term: string) => number | undefined {
+    const index = this.termId;
+    return (t) => index.get(t);
+  }
+
   /** Most frequent surface form of each term (ties: alphabetical). */
   displayForms(): string[] {
     this.foldCounts();
@@ -283,7 +292,7 @@ export function tokenizeCorpus(
     terms: a.terms,
     display: a.displayForms(),
     docs: docsOf(ids, ptr),
-    idOf: (t) => a.idOf(t),
+    idOf: a.termLookup(),
   };
 }
 
