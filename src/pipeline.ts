@@ -13,7 +13,7 @@ import type { Paper } from "./ingest/types.js";
 import { writeCorpusFiles } from "./report/corpus-files.js";
 import { writeThemeFiles } from "./report/themes-files.js";
 import { defaultThreads, TextFeed, tokenizeAndFit } from "./text/parallel.js";
-import { TEXT_DEFAULTS, tokenizeCorpus, type TextOptions } from "./text/tokenize.js";
+import { displayOf, TEXT_DEFAULTS, tokenizeCorpus, type TextOptions } from "./text/tokenize.js";
 import { compactLargeHeap } from "./util/heap.js";
 import { noTimer, type StageMarker } from "./util/timings.js";
 import { InputFileError, UserError } from "./util/errors.js";
@@ -36,7 +36,6 @@ import { CorpusStore, hashInputs, storeSummary, type InputFile } from "./store/i
 import { themeColor } from "./charts/specs.js";
 import { VERSION } from "./version.js";
 import type { Preset } from "./charts/specs.js";
-import type { TokenDocs } from "./text/tokenize.js";
 import {
   TFIDF_DEFAULTS,
   transform,
@@ -186,22 +185,6 @@ export async function runThemes(
     settings.threads,
   );
   return { result, model: fitted.model, settings, matrix: fitted.matrix, display };
-}
-
-/** Vocabulary entries (stems) shown by each stem's most frequent surface form. */
-export function displayOf(tokens: TokenDocs): (entry: string) => string {
-  let idOf = tokens.idOf;
-  if (!idOf) {
-    const ids = new Map<string, number>();
-    tokens.terms.forEach((t, i) => ids.set(t, i));
-    idOf = (t) => ids.get(t);
-  }
-  const of = idOf;
-  const form = (s: string): string => {
-    const id = of(s);
-    return id === undefined ? s : (tokens.display[id] ?? s);
-  };
-  return (entry) => entry.split(" ").map(form).join(" ");
 }
 
 export interface TrendSettings {

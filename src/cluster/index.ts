@@ -1,6 +1,6 @@
 import type { Paper } from "../ingest/types.js";
 import { msg } from "../messages.js";
-import type { TextOptions, TokenDocs } from "../text/tokenize.js";
+import { displayOf, type TextOptions, type TokenDocs } from "../text/tokenize.js";
 import { UserError } from "../util/errors.js";
 import { createRng, type Rng } from "../util/rng.js";
 import { openKernels, type Kernels } from "../util/kernels.js";
@@ -427,13 +427,7 @@ async function clusterWith(
   const sil = silhouette(points, theme, k, createRng(rng.seed()), o.silhouetteSample);
 
   // labels and names
-  const display = new Map<string, string>();
-  tokens.terms.forEach((t, i) => display.set(t, tokens.display[i] as string));
-  const show = (entry: string): string =>
-    entry
-      .split(" ")
-      .map((s) => display.get(s) ?? s)
-      .join(" ");
+  const show = displayOf(tokens);
   const taken = new Set<string>([OTHER, ...guidedKept.map((g) => g.spec.name)]);
   // class TF-IDF label candidates and term-space centroids (for assigning new papers without
   // the SVD), cluster by cluster over the threads

@@ -1,4 +1,10 @@
-import { Analyzer, BOUNDARY, type TextOptions, type TokenDocs } from "../text/tokenize.js";
+import {
+  Analyzer,
+  BOUNDARY,
+  termLookupOf,
+  type TextOptions,
+  type TokenDocs,
+} from "../text/tokenize.js";
 import type { Points } from "./kmeans.js";
 
 /**
@@ -45,8 +51,7 @@ export function matchSeeds(
 ): SeedMatch[] {
   if (themes.length === 0) return [];
   const analyzer = new Analyzer(text);
-  const termIndex = new Map<string, number>();
-  tokens.terms.forEach((t, i) => termIndex.set(t, i));
+  const idOf = termLookupOf(tokens);
   // memoised per word: titles repeat their words, and stemming is the slow part
   const memo = new Map<string, string | null>();
   const normalise = (w: string): string | null => {
@@ -62,7 +67,7 @@ export function matchSeeds(
       .split(/[^\p{L}\p{N}'’-]+/u)
       .map(normalise)
       .filter((x): x is string => x !== null)
-      .map((x) => termIndex.get(x));
+      .map((x) => idOf(x));
   const titleIds = titles.map((t) => Int32Array.from(stemsOf(t).map((x) => x ?? -2)));
   return themes.map((theme) => {
     const docs = new Set<number>();

@@ -296,6 +296,27 @@ export function tokenizeCorpus(
   };
 }
 
+/** A term's id in token documents: through the analyzer's index when they carry it. */
+export function termLookupOf(tokens: TokenDocs): (term: string) => number | undefined {
+  if (tokens.idOf) return tokens.idOf;
+  const ids = new Map<string, number>();
+  tokens.terms.forEach((t, i) => ids.set(t, i));
+  return (t) => ids.get(t);
+}
+
+/**
+ * Vocabulary entries (stems, and n-grams of them) shown by each stem's most frequent surface
+ * form; a stem the documents never had is shown as it is.
+ */
+export function displayOf(tokens: TokenDocs): (entry: string) => string {
+  const idOf = termLookupOf(tokens);
+  const form = (s: string): string => {
+    const id = idOf(s);
+    return id === undefined ? s : (tokens.display[id] ?? s);
+  };
+  return (entry) => entry.split(" ").map(form).join(" ");
+}
+
 /** What a chunk's texts travel as: strings, and where each paper's fields start. */
 export interface TextChunk {
   texts: string[];

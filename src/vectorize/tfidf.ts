@@ -1,5 +1,5 @@
 import { msg } from "../messages.js";
-import { BOUNDARY, type TokenDocs } from "../text/tokenize.js";
+import { BOUNDARY, termLookupOf, type TokenDocs } from "../text/tokenize.js";
 import { NgramTable, STRIDE } from "./ngram-table.js";
 import { UserError } from "../util/errors.js";
 import { release } from "../util/release.js";
@@ -815,8 +815,7 @@ export function transform(model: TfidfModel, tokens: TokenDocs): Csr {
   if (model.kind !== TFIDF_MODEL_KIND || model.version !== TFIDF_MODEL_VERSION) {
     throw new UserError(msg.badModel(String(model.kind), String(model.version)));
   }
-  const termIndex = new Map<string, number>();
-  tokens.terms.forEach((t, i) => termIndex.set(t, i));
+  const idOf = termLookupOf(tokens);
   const nTerms = tokens.terms.length;
   const table = new NgramTable(nTerms, model.vocabulary.length);
   const inVocabulary = new Uint8Array(nTerms);
@@ -824,7 +823,7 @@ export function transform(model: TfidfModel, tokens: TokenDocs): Csr {
   model.vocabulary.forEach((entry, col) => {
     let id = -1;
     for (const part of entry.split(" ")) {
-      const t = termIndex.get(part);
+      const t = idOf(part);
       if (t === undefined) return;
       inVocabulary[t] = 1;
       id = id < 0 ? t : table.intern(id, t);

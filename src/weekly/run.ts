@@ -8,7 +8,6 @@ import { ingest } from "../ingest/index.js";
 import type { Paper, Reject } from "../ingest/types.js";
 import { msg } from "../messages.js";
 import {
-  displayOf,
   runThemes,
   runTrends,
   themeSettings,
@@ -18,7 +17,7 @@ import {
   writeRunFolder,
 } from "../pipeline.js";
 import { hashInputs, CorpusStore, storeSummary, type StoredTheme } from "../store/index.js";
-import { tokenizeCorpus, type TextOptions, type TokenDocs } from "../text/tokenize.js";
+import { displayOf, tokenizeCorpus, type TextOptions, type TokenDocs } from "../text/tokenize.js";
 import type { TrendsResult } from "../trends/index.js";
 import { replaceDir } from "../util/atomic-write.js";
 import { crashPoint } from "../util/crash.js";

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Analyzer, BOUNDARY, tokenizeCorpus } from "../../src/text/tokenize.js";
+import { Analyzer, BOUNDARY, displayOf, tokenizeCorpus } from "../../src/text/tokenize.js";
 import type { Paper } from "../../src/ingest/types.js";
-import { displayOf } from "../../src/pipeline.js";
 
 const show = (a: Analyzer, ids: number[]) =>
   ids.map((i) => (i === BOUNDARY ? "|" : a.terms[i])).join(" ");
