@@ -118,7 +118,11 @@ function activeColumns(x: Csr, maxCols: number): { sub: Csr; cols: Int32Array; c
   // cut-off df, above which every column is kept, and at which the lowest columns fill what
   // is left (what sorting by df, then column, and keeping the first maxCols gives)
   const byDf = new Int32Array(maxDf + 1);
-  for (let c = 0; c < x.nCols; c++) byDf[df[c] as number] = (byDf[df[c] as number] as number) + 1;
+  for (let c = 0; c < x.nCols; c++) {
+    const f = df[c] as number;
+    byDf[f] = (byDf[f] as number) + 1;
+  }
+  // kept: every column with a df above `cut`, and the first `atCut` columns with a df of `cut`
   let cut = 1;
   let atCut = Infinity;
   if (x.nCols - (byDf[0] as number) > maxCols) {
@@ -132,7 +136,11 @@ function activeColumns(x: Csr, maxCols: number): { sub: Csr; cols: Int32Array; c
   let nnz = 0;
   for (let c = 0; c < x.nCols; c++) {
     const f = df[c] as number;
-    if (f < cut || (f === cut && atCut-- <= 0)) continue;
+    if (f < cut) continue;
+    if (f === cut) {
+      if (atCut === 0) continue;
+      atCut--;
+    }
     colOf[c] = kept.length;
     kept.push(c);
     nnz += f;
