@@ -238,14 +238,10 @@ export class Analyzer {
     return map;
   }
 
-  /** The id of a term, if seen. */
-  idOf(term: string): number | undefined {
-    return this.termId.get(term);
-  }
-
   /**
-   * The same as `idOf`, holding only the index of terms (not the analyzer, whose surface
-   * forms and word tables are far larger): for TokenDocs, which live through the run.
+   * A term's id, if seen, through a function that holds only the index of terms (not the
+   * analyzer, whose surface forms and word tables are far larger): for TokenDocs, which live
+   * through the run.
    */
   termLookup(): (term: string) => number | undefined {
     const index = this.termId;

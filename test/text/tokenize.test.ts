@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { Analyzer, BOUNDARY, displayOf, tokenizeCorpus } from "../../src/text/tokenize.js";
 import type { Paper } from "../../src/ingest/types.js";
 
+/** Two papers whose stems have several surface forms ("prefer": preference, preferences). */
+const preferencePapers = [
+  { title: "Preference learning", abstract: "Preferences and preference models." },
+  { title: "Contrastive preferences", abstract: "We learn preferences; a model learns." },
+] as Paper[];
+
 const show = (a: Analyzer, ids: number[]) =>
   ids.map((i) => (i === BOUNDARY ? "|" : a.terms[i])).join(" ");
 
@@ -15,22 +21,14 @@ describe("text stage", () => {
   });
 
   it("shows each stem by its most frequent surface form", () => {
-    const papers = [
-      { title: "Preference learning", abstract: "Preferences and preference models." },
-      { title: "Contrastive preferences", abstract: "We learn preferences." },
-    ] as Paper[];
-    const t = tokenizeCorpus(papers);
+    const t = tokenizeCorpus(preferencePapers);
     const i = t.terms.indexOf("prefer");
     expect(t.display[i]).toBe("preferences");
     expect(t.docs[0]?.includes(BOUNDARY)).toBe(true);
   });
 
   it("shows vocabulary entries the same through the analyzer's index as through the terms", () => {
-    const papers = [
-      { title: "Preference learning", abstract: "Preferences and preference models." },
-      { title: "Contrastive preferences", abstract: "We learn preferences; a model learns." },
-    ] as Paper[];
-    const t = tokenizeCorpus(papers);
+    const t = tokenizeCorpus(preferencePapers);
     expect(t.idOf).toBeDefined();
     const viaIndex = displayOf(t);
     const viaTerms = displayOf({ terms: t.terms, display: t.display, docs: t.docs });
