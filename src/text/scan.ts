@@ -57,6 +57,20 @@ function wordAt(c: Uint8Array, u: Uint16Array, n: number, i: number): number {
   return code >= 0xd800 && code <= 0xdbff ? astralWordLength(u, n, i) : 0;
 }
 
+/** V8 copies a substring shorter than this; a longer one is a view into its string. */
+const SLICE_MIN = 13;
+/** Code units passed to one String.fromCharCode call (well below the engine's argument limit). */
+const COPY_CHUNK = 4096;
+
+/** A new string of the code units u[start, end): not a view into any other string. */
+export function copyOf(u: Uint16Array, start: number, end: number): string {
+  if (end - start <= COPY_CHUNK) return String.fromCharCode(...u.subarray(start, end));
+  let s = "";
+  for (let i = start; i < end; i += COPY_CHUNK)
+    s += String.fromCharCode(...u.subarray(i, Math.min(end, i + COPY_CHUNK)));
+  return s;
+}
+
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 let scratch = Buffer.alloc(1 << 16);
 let scratchUnits = new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1);
@@ -130,7 +144,10 @@ export class TokenTable {
   ): number {
     const id = this.words.length;
     const len = end - start;
-    this.words.push(text.slice(start, end));
+    // a copy of the word's code units, not `text.slice`: V8 makes a slice of 13 or more
+    // characters a view that keeps the whole text alive, and the words (through the terms and
+    // their display forms) live to the end of the run, long after the texts are let go
+    this.words.push(len < SLICE_MIN ? text.slice(start, end) : copyOf(u, start, end));
     if (id + 1 >= this.start.length) {
       const st = new Int32Array(this.start.length * 2);
       st.set(this.start);

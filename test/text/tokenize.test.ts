@@ -1,4 +1,6 @@
+import { getHeapStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
+import { compactHeap } from "../../src/util/heap.js";
 import { Analyzer, BOUNDARY, displayOf, tokenizeCorpus } from "../../src/text/tokenize.js";
 import type { Paper } from "../../src/ingest/types.js";
 
@@ -36,6 +38,43 @@ describe("text stage", () => {
     for (const e of entries) expect(viaIndex(e)).toBe(viaTerms(e));
     expect(viaIndex("prefer model")).toBe("preferences model");
     expect(viaIndex("unseen-stem prefer")).toBe("unseen-stem preferences");
+  });
+
+  it("does not keep the texts it analysed alive through the words it learned", () => {
+    // each text holds a word of its own, long enough for V8 to make a substring of it a view
+    // into the text: the analyzer (whose terms and display forms live to the end of a run)
+    // must hold copies, so that the texts can go once analysed
+    const used = (): number => {
+      expect(compactHeap()).toBe(true);
+      return getHeapStatistics().used_heap_size;
+    };
+    const a = new Analyzer({ stem: false });
+    // in a function of its own, so that nothing in this frame refers to the texts afterwards
+    const analyse = (): { textBytes: number; withTexts: number } => {
+      const filler = "retrieval ".repeat(800);
+      const texts = Array.from(
+        { length: 2_000 },
+        (_, i) => `${filler}multimodalityword${i.toString(36)} ${filler}Contrastively ${i}.`,
+      );
+      for (const t of texts) a.analyze(t);
+      // one-byte texts (analysed, so flat): a byte per character
+      return { textBytes: texts.reduce((s, t) => s + t.length, 0), withTexts: used() };
+    };
+    const { textBytes, withTexts } = analyse();
+    const without = used();
+    expect(withTexts - without).toBeGreaterThan(0.9 * textBytes);
+    expect(a.terms).toContain("multimodalityword1a");
+    expect(a.displayForms()).toContain("contrastively");
+  });
+
+  it("learns long words whole: past the copy's chunk, and with surrogate pairs", () => {
+    const a = new Analyzer({ stem: false });
+    const huge = "ab1".repeat(200_000);
+    const astral = "multi\u{1D49C}\u{1D49C}characterword";
+    a.analyze(`A ${huge} and ${astral} and Extraordinarily-long-hyphenated-words.`);
+    expect(a.terms).toContain(huge);
+    expect(a.terms).toContain(astral);
+    expect(a.terms).toContain("extraordinarily-long-hyphenated-words");
   });
 
   it("can skip stemming and domain stopwords, and add stopwords", () => {
