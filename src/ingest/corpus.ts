@@ -1,4 +1,4 @@
-import { isDerivedId, titleKey } from "./record.js";
+import { exactList, isDerivedId, titleKey } from "./record.js";
 import type { Format, Paper, ParseItem, Reject } from "./types.js";
 
 /**
@@ -40,10 +40,10 @@ export interface Corpus {
 
 function union(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
   if (!b?.length) return a;
-  if (!a?.length) return [...b];
+  if (!a?.length) return exactList(b);
   const out = [...a];
   for (const x of b) if (!out.includes(x)) out.push(x);
-  return out;
+  return exactList(out);
 }
 
 const max = (a: number | undefined, b: number | undefined): number | undefined =>

@@ -31,6 +31,17 @@ export function cleanTextSlow(s: string): string {
   return s.replace(/\s{2,}|[^\S ]/g, " ").trim();
 }
 
+/**
+ * A list without spare room, for lists kept with a paper to the end of a run. An array built
+ * by `push`, `filter` or a spread keeps room for more elements than it holds (for a paper's
+ * two or three categories, room for 19: 168 bytes): at 143k papers the categories' elements
+ * took 17.5 MB of the main thread's 154 MB of objects (4.8 MB exact), walked by every full
+ * collection. `slice` copies exactly.
+ */
+export function exactList<T>(list: T[]): T[] {
+  return list.slice();
+}
+
 /** Normalised title for de-duplication: NFKC, lower case, letters and digits only. */
 export function titleKey(title: string): string {
   return title
@@ -126,7 +137,7 @@ function names(field: string, v: unknown): string[] {
       out.push(cleanText((a as { name: string }).name));
     } else throw new Bad(msg.wrongType(`${field} entry`, "a string or {name}", a));
   }
-  return out.filter((s) => s.length > 0);
+  return exactList(out.filter((s) => s.length > 0));
 }
 
 function terms(field: string, v: unknown, sep: RegExp): string[] | undefined {
@@ -141,7 +152,7 @@ function terms(field: string, v: unknown, sep: RegExp): string[] | undefined {
     const c = cleanText(t);
     if (c && !out.includes(c)) out.push(c);
   }
-  return out.length ? out : undefined;
+  return out.length ? exactList(out) : undefined;
 }
 
 /**
@@ -184,7 +195,8 @@ export function toPaper(fields: RawFields, source: SourceRef, opts: RecordOption
     if (comments !== undefined) paper.comments = comments;
     let categories = terms("categories", fields.categories, /\s+/);
     const primary = str("primaryCategory", fields.primaryCategory, false);
-    if (primary) categories = [primary, ...(categories ?? []).filter((c) => c !== primary)];
+    if (primary)
+      categories = exactList([primary, ...(categories ?? []).filter((c) => c !== primary)]);
     if (categories) paper.categories = categories;
     const keywords = terms("keywords", fields.keywords, /\s*[;,]\s*/);
     if (keywords) paper.keywords = keywords;
