@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { getHeapStatistics } from "node:v8";
 import { ingest, type Corpus, type InputSpec, type IngestOptions } from "../src/ingest/index.js";
 import { parserFor } from "../src/ingest/detect.js";
 import type { Format, ParseItem } from "../src/ingest/types.js";
+import { compactHeap } from "../src/util/heap.js";
 import { noProgress } from "../src/util/progress.js";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -85,4 +87,10 @@ export function runCli(
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The heap's used bytes after a full, compacting collection (for tests of what is kept alive). */
+export function usedHeapAfterCollection(): number {
+  if (!compactHeap()) throw new Error("no full collection could be run");
+  return getHeapStatistics().used_heap_size;
 }

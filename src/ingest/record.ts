@@ -137,7 +137,7 @@ function names(field: string, v: unknown): string[] {
       out.push(cleanText((a as { name: string }).name));
     } else throw new Bad(msg.wrongType(`${field} entry`, "a string or {name}", a));
   }
-  return exactList(out.filter((s) => s.length > 0));
+  return out.filter((s) => s.length > 0);
 }
 
 function terms(field: string, v: unknown, sep: RegExp): string[] | undefined {
@@ -152,7 +152,7 @@ function terms(field: string, v: unknown, sep: RegExp): string[] | undefined {
     const c = cleanText(t);
     if (c && !out.includes(c)) out.push(c);
   }
-  return out.length ? exactList(out) : undefined;
+  return out.length ? out : undefined;
 }
 
 /**
@@ -184,7 +184,7 @@ export function toPaper(fields: RawFields, source: SourceRef, opts: RecordOption
       title,
       abstract,
       date,
-      authors: names("authors", fields.authors),
+      authors: exactList(names("authors", fields.authors)),
       source,
     };
     const authorCount = count("authorCount", fields.authorCount);
@@ -195,11 +195,10 @@ export function toPaper(fields: RawFields, source: SourceRef, opts: RecordOption
     if (comments !== undefined) paper.comments = comments;
     let categories = terms("categories", fields.categories, /\s+/);
     const primary = str("primaryCategory", fields.primaryCategory, false);
-    if (primary)
-      categories = exactList([primary, ...(categories ?? []).filter((c) => c !== primary)]);
-    if (categories) paper.categories = categories;
+    if (primary) categories = [primary, ...(categories ?? []).filter((c) => c !== primary)];
+    if (categories) paper.categories = exactList(categories);
     const keywords = terms("keywords", fields.keywords, /\s*[;,]\s*/);
-    if (keywords) paper.keywords = keywords;
+    if (keywords) paper.keywords = exactList(keywords);
     const org = str("org", fields.org, false);
     if (org) paper.org = org;
     return { kind: "paper", paper };

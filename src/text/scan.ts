@@ -63,7 +63,7 @@ const SLICE_MIN = 13;
 const COPY_CHUNK = 4096;
 
 /** A new string of the code units u[start, end): not a view into any other string. */
-export function copyOf(u: Uint16Array, start: number, end: number): string {
+function copyOf(u: Uint16Array, start: number, end: number): string {
   if (end - start <= COPY_CHUNK) return String.fromCharCode(...u.subarray(start, end));
   let s = "";
   for (let i = start; i < end; i += COPY_CHUNK)

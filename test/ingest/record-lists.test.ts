@@ -1,13 +1,7 @@
-import { getHeapStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { toPaper } from "../../src/ingest/record.js";
 import { Format, type Paper } from "../../src/ingest/types.js";
-import { compactHeap } from "../../src/util/heap.js";
-
-const used = (): number => {
-  expect(compactHeap()).toBe(true);
-  return getHeapStatistics().used_heap_size;
-};
+import { usedHeapAfterCollection as used } from "../helpers.js";
 
 describe("papers' lists", () => {
   it("hold their entries without spare room (they live to the end of a run)", () => {

@@ -1,8 +1,7 @@
-import { getHeapStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { compactHeap } from "../../src/util/heap.js";
 import { Analyzer, BOUNDARY, displayOf, tokenizeCorpus } from "../../src/text/tokenize.js";
 import type { Paper } from "../../src/ingest/types.js";
+import { usedHeapAfterCollection as used } from "../helpers.js";
 
 /** Two papers whose stems have several surface forms ("prefer": preference, preferences). */
 const preferencePapers = [
@@ -44,10 +43,6 @@ describe("text stage", () => {
     // each text holds a word of its own, long enough for V8 to make a substring of it a view
     // into the text: the analyzer (whose terms and display forms live to the end of a run)
     // must hold copies, so that the texts can go once analysed
-    const used = (): number => {
-      expect(compactHeap()).toBe(true);
-      return getHeapStatistics().used_heap_size;
-    };
     const a = new Analyzer({ stem: false });
     // in a function of its own, so that nothing in this frame refers to the texts afterwards
     const analyse = (): { textBytes: number; withTexts: number } => {
