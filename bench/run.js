@@ -14,12 +14,12 @@ import { resample } from "./resample.js";
 import { cliRun } from "./cli-run.js";
 import { storeBench } from "./store.js";
 import { renderSvg } from "../dist/charts/render.js";
-import { MALLOC_ENV } from "../dist/util/malloc.js";
+import { withMallocEnv } from "../dist/util/malloc.js";
 import { workDir } from "./work-dir.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** papertrends' child processes get the malloc settings `papertrends run` has (see bin/) */
-const CHILD_ENV = { ...process.env, ...MALLOC_ENV };
+const CHILD_ENV = withMallocEnv(process.env);
 const shared = new URL("../../shared/data/", import.meta.url).pathname;
 
 function measure(label, file, extra = []) {

@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm run build`.
 import { spawn } from "node:child_process";
-import { MALLOC_ENV } from "../dist/util/malloc.js";
+import { hasMallocEnv, withMallocEnv } from "../dist/util/malloc.js";
 
-// malloc's settings (see MALLOC_ENV) are read at start-up only, so the CLI runs in a child
-// process that has them
+// malloc's settings (MALLOC_ENV, src/util/malloc.ts) are read at start-up only, so the CLI
+// runs in a child process that has them
 const relaunch =
   process.platform === "linux" &&
-  Object.entries(MALLOC_ENV).some(([k, v]) => process.env[k] !== v) &&
+  !hasMallocEnv(process.env) &&
   process.env.PAPERTRENDS_NO_RELAUNCH === undefined;
 
 if (relaunch) {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: "inherit",
-    env: { ...process.env, ...MALLOC_ENV },
+    env: withMallocEnv(process.env),
   });
   // the child ends with this process: a signal sent to it alone is passed on
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MALLOC_ENV } from "../src/util/malloc.js";
+import { MALLOC_ENV, withMallocEnv } from "../src/util/malloc.js";
 import { ROOT, runCli, tmp } from "./helpers.js";
 
 const BIN = join(ROOT, "bin", "papertrends.js");
@@ -26,10 +26,16 @@ function environOf(pid: number): Map<string, string> {
   return out;
 }
 
+/** The kernel's transparent huge page mode (always, madvise, never), if it has them. */
+function thpMode(): string | undefined {
+  const f = "/sys/kernel/mm/transparent_hugepage/enabled";
+  return existsSync(f) ? /\[(\w+)\]/.exec(readFileSync(f, "utf8"))?.[1] : undefined;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)", () => {
-  it("runs the CLI in a child whose malloc returns freed blocks, and passes a SIGTERM on to it", async () => {
+  it("runs the CLI in a child whose malloc returns freed blocks and asks for huge pages, and passes a SIGTERM on to it", async () => {
     const out = tmp();
     // a run long enough to be caught in the middle (142,821 papers). The launcher is started
     // with a threshold other than its own so that it relaunches; an empty one would mean 0 to
@@ -51,7 +57,12 @@ describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)"
     const env = environOf(cli as number);
     expect(env.get("MALLOC_MMAP_THRESHOLD_")).toBe(MALLOC_ENV.MALLOC_MMAP_THRESHOLD_);
     expect(env.get("MALLOC_TRIM_THRESHOLD_")).toBe(MALLOC_ENV.MALLOC_TRIM_THRESHOLD_);
+    expect(env.get("GLIBC_TUNABLES")).toContain("glibc.malloc.hugetlb=1");
     await sleep(500);
+    // where the kernel gives huge pages on request, malloc asked for them (smaps' "hg" flag)
+    if (thpMode() === "madvise") {
+      expect(readFileSync(`/proc/${cli as number}/smaps`, "utf8")).toMatch(/^VmFlags:.* hg\b/m);
+    }
     launcher.kill("SIGTERM");
     expect(await ended).toEqual({ code: null, signal: "SIGTERM" });
     await sleep(200);
@@ -76,7 +87,7 @@ describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)"
       {
         cwd: ROOT,
         stdio: "ignore",
-        env: { ...process.env, ...MALLOC_ENV },
+        env: withMallocEnv(process.env),
       },
     );
     const ended = new Promise((resolve) => run.on("exit", resolve));

@@ -18,8 +18,40 @@
  * counted, which come and go all through a run) are kept for reuse, with at most 16 MB free
  * at the top of each heap. 143k papers: 657k faults, peak 1.04 GB; 1M papers: 2.9M faults,
  * 36 s of system time, peak 3.86 GB (see README, Performance).
+ *
+ * The memory malloc maps is asked to be backed by transparent huge pages where the system
+ * allows them on request (`glibc.malloc.hugetlb=1`, glibc 2.35 and later; older ones and
+ * other C libraries ignore it, as does a kernel with huge pages off): a fresh 2 MB page is one
+ * fault instead of 512, and first touch here took 2.4 times less time. 143k papers: 610k → 360k
+ * faults, about 1.1 s less wall time (10 pairs taking turns) and 77 MiB more at the peak;
+ * 1M papers: 2.5M → 1.4M faults, 5-10 % faster, 50-80 MiB more at the peak.
  */
 export const MALLOC_ENV = {
   MALLOC_MMAP_THRESHOLD_: String(4 << 20),
   MALLOC_TRIM_THRESHOLD_: String(16 << 20),
+  GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
 } as const;
+
+/**
+ * `env` with the settings of MALLOC_ENV. Tunables already in `GLIBC_TUNABLES` are kept (it is
+ * a colon-separated list of name=value), and a `glibc.malloc.hugetlb` given there wins.
+ */
+export function withMallocEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const name = (t: string) => t.split("=")[0];
+  const tunables = (env.GLIBC_TUNABLES ?? "").split(":").filter((t) => t !== "");
+  const ours = MALLOC_ENV.GLIBC_TUNABLES.split(":").filter(
+    (t) => !tunables.some((g) => name(g) === name(t)),
+  );
+  return {
+    ...env,
+    MALLOC_MMAP_THRESHOLD_: MALLOC_ENV.MALLOC_MMAP_THRESHOLD_,
+    MALLOC_TRIM_THRESHOLD_: MALLOC_ENV.MALLOC_TRIM_THRESHOLD_,
+    GLIBC_TUNABLES: [...tunables, ...ours].join(":"),
+  };
+}
+
+/** Whether `env` has MALLOC_ENV's settings already (withMallocEnv would change nothing). */
+export function hasMallocEnv(env: NodeJS.ProcessEnv): boolean {
+  const want = withMallocEnv(env);
+  return Object.keys(MALLOC_ENV).every((k) => env[k] === want[k]);
+}
