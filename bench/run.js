@@ -14,12 +14,14 @@ import { resample } from "./resample.js";
 import { cliRun } from "./cli-run.js";
 import { storeBench } from "./store.js";
 import { renderSvg } from "../dist/charts/render.js";
+import { withStartFlags } from "../dist/util/heap.js";
 import { withMallocEnv } from "../dist/util/malloc.js";
 import { workDir } from "./work-dir.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-/** papertrends' child processes get the malloc settings `papertrends run` has (see bin/) */
+/** papertrends' child processes get the malloc settings and V8 flags `papertrends run` has */
 const CHILD_ENV = withMallocEnv(process.env);
+const CHILD_FLAGS = withStartFlags([]);
 const shared = new URL("../../shared/data/", import.meta.url).pathname;
 
 function measure(label, file, extra = []) {
@@ -29,10 +31,14 @@ function measure(label, file, extra = []) {
   }
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync(process.execPath, ["bench/ingest-child.js", file, ...extra], {
-      encoding: "utf8",
-      env: CHILD_ENV,
-    });
+    const out = execFileSync(
+      process.execPath,
+      [...CHILD_FLAGS, "bench/ingest-child.js", file, ...extra],
+      {
+        encoding: "utf8",
+        env: CHILD_ENV,
+      },
+    );
     runs.push(JSON.parse(out.trim().split("\n").pop()));
   }
   const r = {
@@ -227,10 +233,14 @@ if (want("weekly") && existsSync(arxiv)) {
       ["refit", "2025-W40"],
       ["incremental", "2025-W41"],
     ]) {
-      const out = execFileSync(process.execPath, ["bench/weekly-child.js", file, week], {
-        encoding: "utf8",
-        env: CHILD_ENV,
-      });
+      const out = execFileSync(
+        process.execPath,
+        [...CHILD_FLAGS, "bench/weekly-child.js", file, week],
+        {
+          encoding: "utf8",
+          env: CHILD_ENV,
+        },
+      );
       const r = JSON.parse(out.trim().split("\n").pop());
       if (r.mode !== mode) throw new Error(`${week}: expected a ${mode} run, got ${r.mode}`);
       all[mode].push(r);

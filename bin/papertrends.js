@@ -1,20 +1,26 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm run build`.
 import { spawn } from "node:child_process";
+import { hasStartFlags, withStartFlags } from "../dist/util/heap.js";
 import { hasMallocEnv, withMallocEnv } from "../dist/util/malloc.js";
 
-// malloc's settings (MALLOC_ENV, src/util/malloc.ts) are read at start-up only, so the CLI
-// runs in a child process that has them
+// malloc's settings (MALLOC_ENV, src/util/malloc.ts) and V8's heap flags (START_FLAGS,
+// src/util/heap.ts) are read at start-up only, so the CLI runs in a child process that has them
+const nodeOptions = process.env.NODE_OPTIONS ?? "";
 const relaunch =
   process.platform === "linux" &&
-  !hasMallocEnv(process.env) &&
+  !(hasMallocEnv(process.env) && hasStartFlags(process.execArgv, nodeOptions)) &&
   process.env.PAPERTRENDS_NO_RELAUNCH === undefined;
 
 if (relaunch) {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: "inherit",
-    env: withMallocEnv(process.env),
-  });
+  const child = spawn(
+    process.execPath,
+    [...withStartFlags(process.execArgv, nodeOptions), ...process.argv.slice(1)],
+    {
+      stdio: "inherit",
+      env: withMallocEnv(process.env),
+    },
+  );
   // the child ends with this process: a signal sent to it alone is passed on
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const s of signals) process.on(s, () => child.kill(s));

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { START_FLAGS, withStartFlags } from "../src/util/heap.js";
 import { MALLOC_ENV, withMallocEnv } from "../src/util/malloc.js";
 import { ROOT, runCli, tmp } from "./helpers.js";
 
@@ -26,6 +27,11 @@ function environOf(pid: number): Map<string, string> {
   return out;
 }
 
+/** A process's command line (Linux: /proc/PID/cmdline). */
+function argvOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(0, -1);
+}
+
 /** The kernel's transparent huge page mode (always, madvise, never), if it has them. */
 function thpMode(): string | undefined {
   const f = "/sys/kernel/mm/transparent_hugepage/enabled";
@@ -35,7 +41,7 @@ function thpMode(): string | undefined {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)", () => {
-  it("runs the CLI in a child whose malloc returns freed blocks and asks for huge pages, and passes a SIGTERM on to it", async () => {
+  it("runs the CLI in a child with V8's start-up flags, whose malloc returns freed blocks and asks for huge pages, and passes a SIGTERM on to it", async () => {
     const out = tmp();
     // a run long enough to be caught in the middle (142,821 papers). The launcher is started
     // with a threshold other than its own so that it relaunches; an empty one would mean 0 to
@@ -54,6 +60,16 @@ describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)"
       cli = childrenOf(launcher.pid as number)[0];
     }
     expect(cli).toBeDefined();
+    // node's options first, then the script and the CLI's arguments as given
+    expect(argvOf(cli as number)).toEqual([
+      process.execPath,
+      ...START_FLAGS,
+      BIN,
+      "run",
+      "pipelines/arxiv-143k.yaml",
+      "--out",
+      join(out, "run"),
+    ]);
     const env = environOf(cli as number);
     expect(env.get("MALLOC_MMAP_THRESHOLD_")).toBe(MALLOC_ENV.MALLOC_MMAP_THRESHOLD_);
     expect(env.get("MALLOC_TRIM_THRESHOLD_")).toBe(MALLOC_ENV.MALLOC_TRIM_THRESHOLD_);
@@ -80,20 +96,24 @@ describe.runIf(process.platform === "linux")("the launcher (bin/papertrends.js)"
     expect(good.stdout).toMatch(/^\d+\.\d+\.\d+/);
   }, 30_000);
 
-  it("runs the CLI itself when the thresholds are set already (no child process)", async () => {
-    const run = spawn(
-      process.execPath,
-      [BIN, "run", "pipelines/arxiv-143k.yaml", "--out", join(tmp(), "run")],
-      {
-        cwd: ROOT,
-        stdio: "ignore",
-        env: withMallocEnv(process.env),
-      },
+  it("runs the CLI itself only when both the thresholds and the flags are set already", async () => {
+    // [node's options, whether a child process is expected]
+    const cases: [string[], boolean][] = [
+      [withStartFlags([]), false],
+      [[], true],
+    ];
+    const runs = cases.map(([flags]) =>
+      spawn(
+        process.execPath,
+        [...flags, BIN, "run", "pipelines/arxiv-143k.yaml", "--out", join(tmp(), "run")],
+        { cwd: ROOT, stdio: "ignore", env: withMallocEnv(process.env) },
+      ),
     );
-    const ended = new Promise((resolve) => run.on("exit", resolve));
+    const ended = runs.map((run) => new Promise((resolve) => run.on("exit", resolve)));
     await sleep(1500);
-    expect(childrenOf(run.pid as number)).toEqual([]);
-    run.kill("SIGTERM");
-    await ended;
+    const relaunched = runs.map((run) => childrenOf(run.pid as number).length > 0);
+    for (const run of runs) run.kill("SIGTERM");
+    await Promise.all(ended);
+    expect(relaunched).toEqual(cases.map(([, child]) => child));
   }, 30_000);
 });

@@ -1,6 +1,12 @@
 import { getHeapStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { compactHeap, compactLargeHeap } from "../../src/util/heap.js";
+import {
+  compactHeap,
+  compactLargeHeap,
+  hasStartFlags,
+  START_FLAGS,
+  withStartFlags,
+} from "../../src/util/heap.js";
 
 const committed = (): number => getHeapStatistics().total_heap_size;
 
@@ -31,5 +37,35 @@ describe("compactHeap", () => {
   it("runs only on a heap of at least the given size", () => {
     expect(compactLargeHeap(Number.POSITIVE_INFINITY)).toBe(false);
     expect(compactLargeHeap(0)).toBe(true);
+  });
+});
+
+describe("withStartFlags", () => {
+  it("adds the start-up flags after node's own options", () => {
+    expect(START_FLAGS).toEqual(["--initial-old-space-size=256"]);
+    expect(withStartFlags(["--enable-source-maps"])).toEqual([
+      "--enable-source-maps",
+      "--initial-old-space-size=256",
+    ]);
+    expect(hasStartFlags(["--enable-source-maps"])).toBe(false);
+    expect(hasStartFlags(withStartFlags([]))).toBe(true);
+  });
+
+  it("keeps a value the user gave, on the command line or in NODE_OPTIONS, in either spelling", () => {
+    expect(withStartFlags(["--initial-old-space-size=64"])).toEqual([
+      "--initial-old-space-size=64",
+    ]);
+    expect(withStartFlags(["--initial_old_space_size=64"])).toEqual([
+      "--initial_old_space_size=64",
+    ]);
+    expect(withStartFlags([], "--max-old-space-size=8192  --initial-old-space-size=32")).toEqual(
+      [],
+    );
+    expect(hasStartFlags([], "--initial-old-space-size=32")).toBe(true);
+    // another flag of a similar name is not this one
+    expect(withStartFlags(["--max-old-space-size=8192"])).toEqual([
+      "--max-old-space-size=8192",
+      "--initial-old-space-size=256",
+    ]);
   });
 });
