@@ -22,6 +22,15 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** papertrends' child processes get the malloc settings and V8 flags `papertrends run` has */
 const CHILD_ENV = withMallocEnv(process.env);
 const CHILD_FLAGS = withStartFlags([]);
+
+/** Runs a bench script (`bench/*-child.js`) as such a child; its last line of output, parsed. */
+function childResult(script, args) {
+  const out = execFileSync(process.execPath, [...CHILD_FLAGS, script, ...args], {
+    encoding: "utf8",
+    env: CHILD_ENV,
+  });
+  return JSON.parse(out.trim().split("\n").pop());
+}
 const shared = new URL("../../shared/data/", import.meta.url).pathname;
 
 function measure(label, file, extra = []) {
@@ -31,15 +40,7 @@ function measure(label, file, extra = []) {
   }
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync(
-      process.execPath,
-      [...CHILD_FLAGS, "bench/ingest-child.js", file, ...extra],
-      {
-        encoding: "utf8",
-        env: CHILD_ENV,
-      },
-    );
-    runs.push(JSON.parse(out.trim().split("\n").pop()));
+    runs.push(childResult("bench/ingest-child.js", [file, ...extra]));
   }
   const r = {
     records: runs[0].records,
@@ -240,15 +241,7 @@ if (want("weekly") && existsSync(arxiv)) {
       ["refit", "2025-W40"],
       ["incremental", "2025-W41"],
     ]) {
-      const out = execFileSync(
-        process.execPath,
-        [...CHILD_FLAGS, "bench/weekly-child.js", file, week],
-        {
-          encoding: "utf8",
-          env: CHILD_ENV,
-        },
-      );
-      const r = JSON.parse(out.trim().split("\n").pop());
+      const r = childResult("bench/weekly-child.js", [file, week]);
       if (r.mode !== mode) throw new Error(`${week}: expected a ${mode} run, got ${r.mode}`);
       all[mode].push(r);
     }
