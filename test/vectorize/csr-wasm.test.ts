@@ -109,12 +109,19 @@ describe("the WebAssembly products", () => {
 
   it("comes from the module text in scripts/wasm-kernels.js (npm run wasm)", async () => {
     const url = new URL("../../scripts/wasm-kernels.js", import.meta.url).href;
+    interface Source {
+      name: string;
+      path: URL;
+    }
     const script = (await import(url)) as {
-      kernelsWasm(): Promise<Uint8Array>;
-      bytesModule(bytes: Uint8Array): string;
-      BYTES_PATH: URL;
+      MODULES: Source[];
+      assemble(m: Source): Promise<Uint8Array>;
+      bytesModule(bytes: Uint8Array, m: Source): string;
     };
-    const committed = readFileSync(script.BYTES_PATH, "utf8");
-    expect(committed).toBe(script.bytesModule(await script.kernelsWasm()));
+    expect(script.MODULES.map((m) => m.name)).toEqual(["csr-kernels", "scan"]);
+    for (const m of script.MODULES) {
+      const committed = readFileSync(m.path, "utf8");
+      expect(committed).toBe(script.bytesModule(await script.assemble(m), m));
+    }
   });
 });
