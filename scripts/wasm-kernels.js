@@ -1,6 +1,8 @@
 // The WebAssembly source of the sparse × dense product (csrTimesDenseRows in
-// src/vectorize/sparse.ts), and its assembly into src/vectorize/csr-wasm-bytes.ts.
-// Run `npm run wasm` after editing; a test checks the committed bytes match this text.
+// src/vectorize/sparse.ts), and the assembly of the project's modules (this one into
+// src/vectorize/csr-wasm-bytes.ts, the word scanner of scripts/wasm-scan.js into
+// src/text/scan-wasm-bytes.ts). Run `npm run wasm` after editing either; a test checks the
+// committed bytes match the text.
 //
 // Both functions do what the TypeScript kernel does, in the same order, on two lanes of
 // doubles at a time: per row, the kept entries (colOf >= 0) are gathered into scratch, then

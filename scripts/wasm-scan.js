@@ -14,6 +14,7 @@
 // 1 word, 2 space, 3 joiner, 4 sentence end, 5 high surrogate, 0 other), then the buckets,
 // the words' starts in the pool (per id, and one more), the pool, the text and the output,
 // placed (and moved when they grow) by the caller, who tells the module where with `place`.
+// The class numbers are src/text/scan.ts's (it fills the table).
 
 const WORD = 1;
 const SPACE = 2;
@@ -173,5 +174,3 @@ export function scanWat() {
     (i32.shr_u (i32.sub (local.get $o) (local.get $out)) (i32.const 2))))
 `;
 }
-
-export const SCAN_CLASSES = { WORD, SPACE, JOINER, END, HIGH };
