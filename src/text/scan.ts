@@ -7,8 +7,9 @@
  * no substring, no regular expression, no Map lookup. The scan and the table are WebAssembly
  * (scripts/wasm-scan.js): the text is copied into the module's memory (one native call) and
  * the ids come back in an array. On the 143k abstracts it took 0.6 of the time the same scan
- * took in TypeScript (which it replaces; same ids). natural's tokenizer stays the reference:
- * a test checks the two agree on the bundled corpora.
+ * took in TypeScript (which it replaces; same ids). The module also maps the ids to the
+ * caller's labels (the analyzer's term ids: `gather`), so that no JavaScript runs per word.
+ * natural's tokenizer stays the reference: a test checks the two agree on the bundled corpora.
  */
 import { SCAN_WASM } from "./scan-wasm-bytes.js";
 
@@ -62,6 +63,15 @@ interface ScanExports {
   used(): number;
   intern(t: number, start: number, end: number, hash: number): number;
   scan(t: number, n: number, out: number): number;
+  gather(
+    out: number,
+    k: number,
+    labels: number,
+    tally: number,
+    dst: number,
+    n: number,
+    boundary: number,
+  ): number;
 }
 
 let scanModule: object | null = null;
@@ -73,9 +83,9 @@ const HIGH = 5;
  * holds the word's hash beside its id, and the words' code units sit end to end in one pool,
  * so a probe reads one bucket and compares against contiguous memory. Each table has its own
  * instance and memory: the character classes at 0, then the buckets, the words' starts, the
- * pool, the text being scanned and the scan's output, each moved to the end of the memory
- * (which grows) when it needs more room. `words` holds each id's word as a string, made when
- * the word is first seen.
+ * pool, the text being scanned and the scan's output, each word's label and tally, and the
+ * gathered labels, each moved to the end of the memory (which grows) when it needs more room.
+ * `words` holds each id's word as a string, made when the word is first seen.
  */
 export class TokenTable {
   readonly words: string[] = [];
@@ -93,6 +103,14 @@ export class TokenTable {
   private text = 0;
   private textRoom = 1 << 15;
   private out = 0;
+  /** per word: its label and tally (see `gather`), room for `wordRoom` words */
+  private labels = 0;
+  private tally = 0;
+  private wordRoom = 1 << 13;
+  /** the gathered labels: `gathered` of them, room for `gatherRoom` */
+  private dst = 0;
+  private gatherRoom = 1 << 15;
+  private gatheredCount = 0;
 
   constructor() {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -104,6 +122,9 @@ export class TokenTable {
     this.pool = this.take(this.poolRoom * 2);
     this.text = this.take(this.textRoom * 2);
     this.out = this.take((this.textRoom + 1) * 4);
+    this.labels = this.take(this.wordRoom * 4);
+    this.tally = this.take(this.wordRoom * 4);
+    this.dst = this.take(this.gatherRoom * 4);
     const classes = new Uint8Array(this.x.memory.buffer, 0, PAGE);
     classes.set(charClasses());
     classes.fill(HIGH, 0xd800, 0xdc00);
@@ -115,8 +136,9 @@ export class TokenTable {
   }
 
   /**
-   * Scans a text (see `scanText`): returns how many ids and sentence ends (-1) the scan wrote
-   * to `output()`.
+   * Scans a text: interns its words and returns how many ids and sentence ends (-1) it wrote
+   * to `output()`, in text order (a word never spans a sentence end: the end characters are
+   * not word characters).
    */
   scan(text: string): number {
     const n = text.length;
@@ -125,6 +147,59 @@ export class TokenTable {
     const k = this.x.scan(this.text, n, this.out);
     this.named();
     return k;
+  }
+
+  /**
+   * Maps the last scan's k outputs to labels, appended to the gathered ones: each word's
+   * tally grows by one and its label is appended when it is >= 0 (a label < 0 drops the
+   * word); a sentence end appends `boundary` when labels came since the text's start or the
+   * last boundary, and so does the text's end. Every word the scan met must have its label
+   * set by then (`setLabel`). Returns how many labels are gathered.
+   */
+  gather(k: number, boundary: number): number {
+    this.gatheredCount = this.x.gather(
+      this.out,
+      k,
+      this.labels,
+      this.tally,
+      this.dst,
+      this.gatheredCount,
+      boundary,
+    );
+    return this.gatheredCount;
+  }
+
+  /** How many labels are gathered. */
+  get gathered(): number {
+    return this.gatheredCount;
+  }
+
+  /** Keeps the first n gathered labels only (n <= gathered). */
+  truncate(n: number): void {
+    this.gatheredCount = n;
+  }
+
+  /** The gathered labels from..to (a view: valid until the next scan or intern). */
+  gatheredIds(from = 0, to = this.gatheredCount): Int32Array {
+    return this.ints.subarray((this.dst >> 2) + from, (this.dst >> 2) + to);
+  }
+
+  /** A word's label (0 until set). */
+  labelOf(id: number): number {
+    return this.ints[(this.labels >> 2) + id] as number;
+  }
+
+  setLabel(id: number, label: number): void {
+    this.ints[(this.labels >> 2) + id] = label;
+  }
+
+  /** A word's tally: how many times `gather` (or `addTally`) met it. */
+  tallyOf(id: number): number {
+    return this.ints[(this.tally >> 2) + id] as number;
+  }
+
+  addTally(id: number, c: number): void {
+    this.ints[(this.tally >> 2) + id] = this.tallyOf(id) + c;
   }
 
   /** The last scan's output (valid until the next scan). */
@@ -166,7 +241,7 @@ export class TokenTable {
 
   /**
    * Room for a text of n code units: it holds at most n new words of n code units in all,
-   * and at most n + 1 outputs.
+   * and at most n + 1 outputs, which gather to at most n + 2 labels.
    */
   private reserve(n: number): void {
     const count = this.x.count();
@@ -180,17 +255,24 @@ export class TokenTable {
     }
     if (count + n + 2 > this.startsRoom) {
       const room = Math.max(count + n + 2, this.startsRoom * 2);
-      const at = this.take(room * 4);
-      this.bytes.copy(this.bytes, at, this.starts, this.starts + (count + 1) * 4);
-      this.starts = at;
+      this.starts = this.relocate(this.starts, (count + 1) * 4, room * 4);
       this.startsRoom = room;
       moved = true;
     }
+    if (count + n > this.wordRoom) {
+      const room = Math.max(count + n, this.wordRoom * 2);
+      this.labels = this.relocate(this.labels, count * 4, room * 4);
+      this.tally = this.relocate(this.tally, count * 4, room * 4);
+      this.wordRoom = room;
+    }
+    if (this.gatheredCount + n + 2 > this.gatherRoom) {
+      const room = Math.max(this.gatheredCount + n + 2, this.gatherRoom * 2);
+      this.dst = this.relocate(this.dst, this.gatheredCount * 4, room * 4);
+      this.gatherRoom = room;
+    }
     if (used + n > this.poolRoom) {
       const room = Math.max(used + n, this.poolRoom * 2);
-      const at = this.take(room * 2);
-      this.bytes.copy(this.bytes, at, this.pool, this.pool + used * 2);
-      this.pool = at;
+      this.pool = this.relocate(this.pool, used * 2, room * 2);
       this.poolRoom = room;
       moved = true;
     }
@@ -204,6 +286,13 @@ export class TokenTable {
       moved = true;
     }
     if (moved) this.place();
+  }
+
+  /** A region of `room` bytes at the end of the memory holding the first `bytes` of `from`. */
+  private relocate(from: number, bytes: number, room: number): number {
+    const at = this.take(room);
+    this.bytes.copy(this.bytes, at, from, from + bytes);
+    return at;
   }
 
   /** The buckets again at `at`, for a table of mask + 1 buckets. */
@@ -244,28 +333,9 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 /** One FNV-1a step: the hash so far with one more code unit. */
 const mix = (h: number, code: number): number => Math.imul(h ^ code, 0x01000193);
 
-/** The hash `scanText` computes for a word (FNV-1a over its code units). */
+/** The hash the scan computes for a word (FNV-1a over its code units). */
 export function hashOf(word: string): number {
   let h = FNV_OFFSET;
   for (let k = 0; k < word.length; k++) h = mix(h, word.charCodeAt(k));
   return h;
-}
-
-/**
- * Scans a text: calls `word(id)` for each word (interned in `table`) and `sentence()` at each
- * sentence end. Words never span a sentence end (the end characters are not word characters).
- */
-export function scanText(
-  text: string,
-  table: TokenTable,
-  word: (id: number) => void,
-  sentence: () => void,
-): void {
-  const k = table.scan(text);
-  const out = table.output(k);
-  for (let j = 0; j < k; j++) {
-    const id = out[j] as number;
-    if (id >= 0) word(id);
-    else sentence();
-  }
 }

@@ -1,7 +1,7 @@
 import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
 import tokenizers from "natural/lib/natural/tokenizers/regexp_tokenizer.js";
 import type { Paper } from "../ingest/types.js";
-import { scanText, TokenTable } from "./scan.js";
+import { TokenTable } from "./scan.js";
 import { buildStopwords } from "./stopwords.js";
 
 /**
@@ -74,9 +74,8 @@ export class Analyzer {
   private readonly termId = new Map<string, number>();
   readonly terms: string[] = [];
   private readonly raw = new TokenTable();
+  /** per raw token: its surface id (its term and tally are its label and tally in `raw`) */
   private readonly rawSurface: number[] = [];
-  private readonly rawTerm: number[] = [];
-  private readonly rawCount: number[] = [];
 
   constructor(options: Partial<TextOptions> = {}) {
     this.options = { ...TEXT_DEFAULTS, ...options };
@@ -122,29 +121,27 @@ export class Analyzer {
   }
 
   /**
-   * The term id of an interned raw token (a word as it appears in the text). The first time
-   * a raw token is seen it is cleaned, stemmed and registered; afterwards it costs an array
-   * read. Counts per raw token are folded into surface counts when display forms are asked for.
+   * Registers the raw tokens (words as they appear in the text) interned since the last call:
+   * each is cleaned, stemmed and given its surface, and its term id becomes its label in the
+   * token table. Afterwards a raw token costs the table's lookup only; counts per raw token
+   * (the table's tallies) are folded into surface counts when display forms are asked for.
    */
-  private termOfRaw(rid: number): number {
-    if (rid === this.rawSurface.length) {
+  private registerRaw(): void {
+    for (let rid = this.rawSurface.length; rid < this.raw.size; rid++) {
       const sid = this.surface(clean(this.raw.words[rid] as string));
       this.rawSurface.push(sid);
-      this.rawTerm.push(this.surfaceTerm[sid] as number);
-      this.rawCount.push(0);
+      this.raw.setLabel(rid, this.surfaceTerm[sid] as number);
     }
-    this.rawCount[rid] = (this.rawCount[rid] as number) + 1;
-    return this.rawTerm[rid] as number;
   }
 
   /** Folds raw-token counts into surface counts (idempotent). */
   private foldCounts(): void {
     for (let rid = 0; rid < this.rawSurface.length; rid++) {
-      const c = this.rawCount[rid] as number;
+      const c = this.raw.tallyOf(rid);
       if (c === 0) continue;
       const sid = this.rawSurface[rid] as number;
       this.surfaceCount[sid] = (this.surfaceCount[sid] as number) + c;
-      this.rawCount[rid] = 0;
+      this.raw.addTally(rid, -c);
     }
   }
 
@@ -154,24 +151,23 @@ export class Analyzer {
     return { surfaces: this.surfaces, terms: this.surfaceTerm, counts: this.surfaceCount };
   }
 
-  /** Term ids of a text, with boundaries between sentences (the scanner: the hot path). */
+  /**
+   * Scans a text and gathers its term ids, with boundaries between sentences, after the ids
+   * the token table has gathered (the hot path: the scan, the lookups and the mapping to
+   * terms run in WebAssembly; only new words come back here). Returns how many are gathered.
+   */
+  private gatherText(text: string): number {
+    const k = this.raw.scan(text);
+    this.registerRaw();
+    return this.raw.gather(k, BOUNDARY);
+  }
+
+  /** Term ids of a text, with boundaries between sentences. */
   analyze(text: string, out: number[] = []): number[] {
-    let before = out.length;
-    scanText(
-      text,
-      this.raw,
-      (rid) => {
-        const t = this.termOfRaw(rid);
-        if (t >= 0) out.push(t);
-      },
-      () => {
-        if (out.length > before) {
-          out.push(BOUNDARY);
-          before = out.length;
-        }
-      },
-    );
-    if (out.length > before) out.push(BOUNDARY);
+    const from = this.raw.gathered;
+    const to = this.gatherText(text);
+    for (const t of this.raw.gatheredIds(from, to)) out.push(t);
+    this.raw.truncate(from);
     return out;
   }
 
@@ -183,7 +179,10 @@ export class Analyzer {
     for (const sentence of text.split(SENTENCE_END)) {
       const before = out.length;
       for (const w of this.words.tokenize(sentence) ?? []) {
-        const t = this.termOfRaw(this.raw.internWord(w));
+        const rid = this.raw.internWord(w);
+        this.registerRaw();
+        this.raw.addTally(rid, 1);
+        const t = this.raw.labelOf(rid);
         if (t >= 0) out.push(t);
       }
       if (out.length > before) out.push(BOUNDARY);
@@ -196,6 +195,28 @@ export class Analyzer {
     for (let t = from; t < to; t++) this.analyze(texts[t] as string, out);
     if (out[out.length - 1] === BOUNDARY) out.pop();
     return out;
+  }
+
+  /**
+   * Gathers one document's term ids (see `gatherText`), texts[from] .. texts[to - 1], with no
+   * boundary at its end; returns how many ids are gathered (this document's and those
+   * before it). `gathered` gives them, `dropGathered` lets them go.
+   */
+  gatherFields(texts: readonly string[], from: number, to: number): number {
+    const start = this.raw.gathered;
+    let n = start;
+    for (let t = from; t < to; t++) n = this.gatherText(texts[t] as string);
+    if (n > start && this.raw.gatheredIds(n - 1, n)[0] === BOUNDARY) this.raw.truncate(--n);
+    return n;
+  }
+
+  /** The gathered ids (a view, valid until the next text is analysed). */
+  gathered(): Int32Array {
+    return this.raw.gatheredIds();
+  }
+
+  dropGathered(): void {
+    this.raw.truncate(0);
   }
 
   /** Term ids of a paper's configured fields. */
@@ -330,6 +351,9 @@ export function chunkTexts(papers: readonly Paper[], options: TextOptions): Text
   return { texts, start };
 }
 
+/** Ids gathered in the token table's memory before they are copied out (see analyzeInto). */
+const FLUSH_IDS = 1 << 16;
+
 /** Documents' term ids being gathered: document i is ids[ptr[i] .. ptr[i + 1]), i < n. */
 interface DocIds {
   ids: Int32Array;
@@ -360,15 +384,23 @@ function analyzeInto(a: Analyzer, chunk: TextChunk, acc: DocIds): DocIds {
   const n = chunk.start.length - 1;
   let { ids, ptr, at } = acc;
   ptr = room(ptr, acc.n + n + 1, (m) => new Int32Array(m));
-  const out: number[] = [];
+  const flush = (): void => {
+    const g = a.gathered();
+    ids = room(ids, at + g.length, (m) => new Int32Array(m));
+    ids.set(g, at);
+    at += g.length;
+    a.dropGathered();
+  };
   for (let i = 0; i < n; i++) {
-    out.length = 0;
-    a.analyzeFields(chunk.texts, chunk.start[i] as number, chunk.start[i + 1] as number, out);
-    ids = room(ids, at + out.length, (m) => new Int32Array(m));
-    for (let j = 0; j < out.length; j++) ids[at + j] = out[j] as number;
-    at += out.length;
-    ptr[acc.n + i + 1] = at;
+    const gathered = a.gatherFields(
+      chunk.texts,
+      chunk.start[i] as number,
+      chunk.start[i + 1] as number,
+    );
+    ptr[acc.n + i + 1] = at + gathered;
+    if (gathered >= FLUSH_IDS) flush();
   }
+  flush();
   return { ids, ptr, n: acc.n + n, at };
 }
 

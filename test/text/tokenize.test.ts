@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Analyzer, BOUNDARY, displayOf, tokenizeCorpus } from "../../src/text/tokenize.js";
+import { hashOf, TokenTable } from "../../src/text/scan.js";
+import {
+  Analyzer,
+  BOUNDARY,
+  displayOf,
+  paperTexts,
+  tokenizeCorpus,
+} from "../../src/text/tokenize.js";
 import type { Paper } from "../../src/ingest/types.js";
 import { usedHeapAfterCollection as used } from "../helpers.js";
 
@@ -120,5 +127,52 @@ describe("the scanner agrees with natural's RegexpTokenizer", () => {
     expect(differ.slice(0, 3)).toEqual([]);
     expect(a.terms).toEqual(b.terms);
     expect(a.displayForms()).toEqual(b.displayForms());
+
+    // a corpus gathered paper by paper in the token table's memory (copied out in blocks)
+    const corpus = tokenizeCorpus(papers);
+    const c = new Analyzer();
+    const docs = papers.map((p) => {
+      const out: number[] = [];
+      for (const text of paperTexts(p, c.options.fields)) c.analyzeWithNatural(text, out);
+      if (out[out.length - 1] === BOUNDARY) out.pop();
+      return out;
+    });
+    expect(docs.reduce((n, d) => n + d.length, 0)).toBeGreaterThan(4 * (1 << 16));
+    const differDocs = corpus.docs.filter(
+      (d, i) => d.length !== docs[i]?.length || d.some((v, j) => v !== docs[i]?.[j]),
+    );
+    expect(differDocs.length).toBe(0);
+    expect(corpus.terms).toEqual(c.terms);
+    expect(corpus.display).toEqual(c.displayForms());
   }, 60_000);
+});
+
+describe("the token table", () => {
+  it("keeps words apart whose hashes collide, at every length, as the table grows", () => {
+    // 1 to 20 letters and digits; among 200,000 words some share a 32-bit hash
+    const words = Array.from(
+      { length: 200_000 },
+      (_, i) =>
+        `${i.toString(36)}abcdefghijklmnopqrst`.slice(0, 1 + (i % 20)) + (i % 7 === 0 ? "-y" : ""),
+    );
+    const distinct = [...new Set(words)];
+    const byHash = new Map<number, string>();
+    let collisions = 0;
+    for (const w of distinct) {
+      const other = byHash.get(hashOf(w));
+      if (other !== undefined && other !== w) collisions++;
+      byHash.set(hashOf(w), w);
+    }
+    expect(collisions).toBeGreaterThan(0);
+    const t = new TokenTable();
+    const text = distinct.join(" ");
+    const first = Array.from(t.output(t.scan(text)));
+    expect(first).toEqual(distinct.map((_, i) => i));
+    expect(t.words).toEqual(distinct);
+    // seen again, in another order: the same ids
+    expect(Array.from(t.output(t.scan([...distinct].reverse().join(" "))))).toEqual(
+      first.reverse(),
+    );
+    expect(t.size).toBe(distinct.length);
+  });
 });
