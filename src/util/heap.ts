@@ -27,7 +27,7 @@ export const COMPACT_MIN_HEAP = 2 ** 30;
  * Only flags this thread reads during the call are changed here. A flag the collector's own
  * threads read must not change while the VM runs: turning concurrent marking off and on again
  * during a run (845d675) once aborted node in a marking thread (`Fatal error ... unreachable
- * code` in `ConcurrentMarking::RunMajor`), and was taken out (README, Performance).
+ * code` in `ConcurrentMarking::RunMajor`), and was taken out (bench/HISTORY.md).
  */
 export function compactHeap(): boolean {
   let gc: unknown;

@@ -17,7 +17,7 @@
  * the system when freed, and smaller ones (batches being read, posted to a thread and
  * counted, which come and go all through a run) are kept for reuse, with at most 16 MB free
  * at the top of each heap. 143k papers: 657k faults, peak 1.04 GB; 1M papers: 2.9M faults,
- * 36 s of system time, peak 3.86 GB (see README, Performance).
+ * 36 s of system time, peak 3.86 GB (see bench/HISTORY.md).
  *
  * The memory malloc maps is asked to be backed by transparent huge pages where the system
  * allows them on request (`glibc.malloc.hugetlb=1`, glibc 2.35 and later; older ones and
