@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -54,8 +53,7 @@ export function compactLargeHeap(minHeap = COMPACT_MIN_HEAP): boolean {
 }
 
 /**
- * V8 flags the CLI's process starts with on every machine (START_FLAGS adds one for machines
- * of at most two cores, see startFlags): `bin/papertrends.js` gives them to the child process
+ * V8 flags the CLI's process starts with: `bin/papertrends.js` gives them to the child process
  * it runs the CLI in (with MALLOC_ENV), and the benchmarks to their child processes. Flags are
  * given at start-up only, never changed while the VM runs (see compactHeap).
  *
@@ -68,28 +66,7 @@ export function compactLargeHeap(minHeap = COMPACT_MIN_HEAP): boolean {
  * +70-90 MB at 100k and 143k; 1M papers the same time and peak (the heap is far larger than
  * 256 MB there, so the limits are V8's own).
  */
-const HEAP_FLAGS = ["--initial-old-space-size=256"] as const;
-
-/**
- * The start-up flags for a machine with `cores` cores: HEAP_FLAGS, and with at most two cores
- * also `--concurrent-marking-max-worker-num=1`: one helper thread marks the heap alongside the
- * JavaScript thread that owns it, instead of as many as V8's thread pool holds (node's pool has
- * 4 threads). A run keeps both cores busy with its own threads (the main thread and the text
- * stage's worker, then the kernel pool), so further markers only take turns with them.
- * 143k papers on 2 cores, 18 pairs taking turns in two sets
- * (`/usr/bin/time node [flag] bin/papertrends.js run pipelines/arxiv-143k.yaml`):
- * median pair 0.72 and 0.48 s less wall time (15 of 18 faster), about 0.5-1.1 s less user time,
- * peak RSS the same to 94 MB less; 1M papers, 3 pairs in a slow spell: 94.9/85.7/104.1 ->
- * 80.8/96.4/99.6 s, peak 3,631/3,670/3,516 -> 3,543/3,688/3,627 MiB (within the noise either
- * way). Not measured on more cores, where the markers may have cores of their own: there V8's
- * own number stands.
- */
-export function startFlags(cores: number = availableParallelism()): readonly string[] {
-  return cores <= 2 ? [...HEAP_FLAGS, "--concurrent-marking-max-worker-num=1"] : HEAP_FLAGS;
-}
-
-/** The start-up flags of this machine (startFlags of its available parallelism). */
-export const START_FLAGS: readonly string[] = startFlags();
+export const START_FLAGS: readonly string[] = ["--initial-old-space-size=256"];
 
 /** The name of a flag (`--name=value` or `--name`), with `_` read as `-` as V8 does. */
 const flagName = (arg: string): string => arg.split("=", 1)[0]?.replaceAll("_", "-") ?? arg;
