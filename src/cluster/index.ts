@@ -26,8 +26,8 @@ import {
 } from "./labels.js";
 import { normalizeRows } from "./linalg.js";
 import { lsa, projectionColOf, type Projection } from "./lsa.js";
-import { ari, nmi, silhouette } from "./quality.js";
-import { anchorOf, matchSeeds, pinnedPapers, type ThemeSpec } from "./themes.js";
+import { ari, nmi, silhouette, type Silhouette } from "./quality.js";
+import { anchorOf, matchSeeds, pinnedPapers, type SeedMatch, type ThemeSpec } from "./themes.js";
 
 /**
  * The cluster stage: TF-IDF → (LSA) → unit vectors (cosine geometry) → k-means with guided
@@ -309,7 +309,25 @@ export async function clusterStage(
   }
 }
 
-async function clusterWith(
+/** What clusterWith keeps of the embedding's part: everything but the embedding itself. */
+interface Clustered {
+  explained: number | null;
+  dims: number;
+  projection: Projection | null;
+  /** the embedding's dimensions (its rows are not kept) */
+  d: number;
+  guidedKept: { spec: ThemeSpec; match: SeedMatch }[];
+  pinned: Int32Array;
+  k: number;
+  kCurve: ClusterResult["kCurve"];
+  run: { labels: Int32Array; centroids: Float64Array; inertia: number };
+  score: Float64Array;
+  theme: Int32Array;
+  sil: Silhouette;
+  map: Float64Array | null;
+}
+
+async function clusterEmbedded(
   papers: readonly Paper[],
   tokens: TokenDocs,
   fitted: Fitted,
@@ -318,11 +336,10 @@ async function clusterWith(
   seed: number,
   rng: Rng,
   kernels: Kernels,
-  labelOf: { field: string; of: LabelOf } | undefined,
+  warnings: string[],
   timer: StageMarker,
-): Promise<ClusterResult> {
+): Promise<Clustered> {
   const n = papers.length;
-  const warnings: string[] = [];
   const guided = o.themes;
   const { points, explained, dims, projection } = await embed(
     fitted.matrix,
@@ -425,6 +442,62 @@ async function clusterWith(
     (score[i] as number) < o.otherThreshold ? -1 : c,
   );
   const sil = silhouette(points, theme, k, createRng(rng.seed()), o.silhouetteSample);
+  const map =
+    o.reduce === "lsa" && points.d >= 2
+      ? Float64Array.from(
+          { length: n * 2 },
+          (_, i) => points.data[Math.floor(i / 2) * points.d + (i % 2)] as number,
+        )
+      : null;
+  return {
+    explained,
+    dims,
+    projection,
+    d: points.d,
+    guidedKept,
+    pinned,
+    k,
+    kCurve,
+    run,
+    score,
+    theme,
+    sil,
+    map,
+  };
+}
+
+async function clusterWith(
+  papers: readonly Paper[],
+  tokens: TokenDocs,
+  fitted: Fitted,
+  text: TextOptions,
+  o: ClusterOptions,
+  seed: number,
+  rng: Rng,
+  kernels: Kernels,
+  labelOf: { field: string; of: LabelOf } | undefined,
+  timer: StageMarker,
+): Promise<ClusterResult> {
+  const n = papers.length;
+  const warnings: string[] = [];
+  // the embedding (n × d doubles: 512 MB at 1M papers) is needed up to the silhouette only;
+  // held on through the labels, it stayed resident to the trends, where it set the 1M run's
+  // peak. Out of scope once clusterEmbedded returns, the collector frees it during the labels.
+  const c = await clusterEmbedded(
+    papers,
+    tokens,
+    fitted,
+    text,
+    o,
+    seed,
+    rng,
+    kernels,
+    warnings,
+    timer,
+  );
+  const { explained, dims, projection, d, guidedKept, pinned, k, kCurve, run } = c;
+  const { score, theme, sil, map } = c;
+  const rawLabels = run.labels;
 
   // labels and names
   const show = displayOf(tokens);
@@ -532,16 +605,10 @@ async function clusterWith(
       projection,
       centroids: run.centroids,
       k,
-      d: points.d,
+      d,
       otherThreshold: o.otherThreshold,
     },
-    map:
-      o.reduce === "lsa" && points.d >= 2
-        ? Float64Array.from(
-            { length: n * 2 },
-            (_, i) => points.data[Math.floor(i / 2) * points.d + (i % 2)] as number,
-          )
-        : null,
+    map,
     warnings,
   };
 }
