@@ -303,10 +303,26 @@ export async function clusterStage(
   const rng = createRng(seed);
   const kernels = openKernels(threads);
   try {
-    return await clusterWith(papers, tokens, fitted, text, o, seed, rng, kernels, labelOf, timer);
+    return await clusterWith(
+      { papers, tokens, fitted, text, o, seed, rng, kernels, timer },
+      labelOf,
+    );
   } finally {
     kernels.close();
   }
+}
+
+/** What the cluster stage works on (clusterStage's arguments, resolved). */
+interface ClusterInputs {
+  papers: readonly Paper[];
+  tokens: TokenDocs;
+  fitted: Fitted;
+  text: TextOptions;
+  o: ClusterOptions;
+  seed: number;
+  rng: Rng;
+  kernels: Kernels;
+  timer: StageMarker;
 }
 
 /** What clusterWith keeps of the embedding's part: everything but the embedding itself. */
@@ -327,18 +343,8 @@ interface Clustered {
   map: Float64Array | null;
 }
 
-async function clusterEmbedded(
-  papers: readonly Paper[],
-  tokens: TokenDocs,
-  fitted: Fitted,
-  text: TextOptions,
-  o: ClusterOptions,
-  seed: number,
-  rng: Rng,
-  kernels: Kernels,
-  warnings: string[],
-  timer: StageMarker,
-): Promise<Clustered> {
+async function clusterEmbedded(inputs: ClusterInputs, warnings: string[]): Promise<Clustered> {
+  const { papers, tokens, fitted, text, o, seed, rng, kernels, timer } = inputs;
   const n = papers.length;
   const guided = o.themes;
   const { points, explained, dims, projection } = await embed(
@@ -467,34 +473,16 @@ async function clusterEmbedded(
 }
 
 async function clusterWith(
-  papers: readonly Paper[],
-  tokens: TokenDocs,
-  fitted: Fitted,
-  text: TextOptions,
-  o: ClusterOptions,
-  seed: number,
-  rng: Rng,
-  kernels: Kernels,
+  inputs: ClusterInputs,
   labelOf: { field: string; of: LabelOf } | undefined,
-  timer: StageMarker,
 ): Promise<ClusterResult> {
+  const { papers, tokens, fitted, o, kernels, timer } = inputs;
   const n = papers.length;
   const warnings: string[] = [];
   // the embedding (n × d doubles: 512 MB at 1M papers) is needed up to the silhouette only;
   // held on through the labels, it stayed resident to the trends, where it set the 1M run's
   // peak. Out of scope once clusterEmbedded returns, the collector frees it during the labels.
-  const c = await clusterEmbedded(
-    papers,
-    tokens,
-    fitted,
-    text,
-    o,
-    seed,
-    rng,
-    kernels,
-    warnings,
-    timer,
-  );
+  const c = await clusterEmbedded(inputs, warnings);
   const { explained, dims, projection, d, guidedKept, pinned, k, kCurve, run } = c;
   const { score, theme, sil, map } = c;
   const rawLabels = run.labels;
