@@ -328,10 +328,9 @@ interface ClusterInputs {
 /** What clusterWith keeps of the embedding's part: everything but the embedding itself. */
 interface Clustered {
   explained: number | null;
+  /** the embedding's dimensions (its rows are not kept) */
   dims: number;
   projection: Projection | null;
-  /** the embedding's dimensions (its rows are not kept) */
-  d: number;
   guidedKept: { spec: ThemeSpec; match: SeedMatch }[];
   pinned: Int32Array;
   k: number;
@@ -459,7 +458,6 @@ async function clusterEmbedded(inputs: ClusterInputs, warnings: string[]): Promi
     explained,
     dims,
     projection,
-    d: points.d,
     guidedKept,
     pinned,
     k,
@@ -483,7 +481,7 @@ async function clusterWith(
   // held on through the labels, it stayed resident to the trends, where it set the 1M run's
   // peak. Out of scope once clusterEmbedded returns, the collector frees it during the labels.
   const c = await clusterEmbedded(inputs, warnings);
-  const { explained, dims, projection, d, guidedKept, pinned, k, kCurve, run } = c;
+  const { explained, dims, projection, guidedKept, pinned, k, kCurve, run } = c;
   const { score, theme, sil, map } = c;
   const rawLabels = run.labels;
 
@@ -593,7 +591,7 @@ async function clusterWith(
       projection,
       centroids: run.centroids,
       k,
-      d,
+      d: dims,
       otherThreshold: o.otherThreshold,
     },
     map,
