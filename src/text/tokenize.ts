@@ -1,14 +1,15 @@
-import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
 import tokenizers from "natural/lib/natural/tokenizers/regexp_tokenizer.js";
 import type { Paper } from "../ingest/types.js";
+import { porterStem } from "./porter.js";
 import { TokenTable } from "./scan.js";
 import { buildStopwords } from "./stopwords.js";
 
 /**
  * The text stage: papers → token documents. Lower case, natural's regexp tokenizer with a
  * pattern that keeps hyphenated terms whole ("self-play"), English stopwords plus a domain
- * list, numbers dropped, Porter stemming (memoised per surface form: natural's stemmer is slow
- * per call). Sentences and fields are separated by a boundary so that phrases never span them.
+ * list, numbers dropped, Porter stemming (natural's stemmer, as src/text/porter.ts runs it;
+ * memoised per surface form). Sentences and fields are separated by a boundary so that phrases
+ * never span them.
  */
 
 export const TEXT_FIELDS = ["title", "abstract", "keywords"] as const;
@@ -92,8 +93,8 @@ export class Analyzer {
     if (dash > 0) {
       const head = w.slice(0, dash + 1);
       const tail = w.slice(dash + 1);
-      w = HAS_LETTER.test(tail) ? head + PorterStemmer.stem(tail) : w;
-    } else w = PorterStemmer.stem(w);
+      w = HAS_LETTER.test(tail) ? head + porterStem(tail) : w;
+    } else w = porterStem(w);
     return w.length >= this.options.minLength ? w : null;
   }
 
