@@ -93,15 +93,13 @@ function cvcAt(s: string, i: number): boolean {
   return consonantAt(s, i) && !consonantAt(s, i + 1) && consonantAt(s, i + 2);
 }
 
-const endsIn = (s: string, c: string): boolean => s.charCodeAt(s.length - 1) === c.charCodeAt(0);
-
 /** Whether the last code unit is one of `set`'s. */
 const lastOneOf = (s: string, set: string): boolean => set.includes(s.charAt(s.length - 1));
 
 function step1a(w: string): string {
   if (w.endsWith("sses") || w.endsWith("ies")) return w.slice(0, -2);
   const n = w.length;
-  if (endsIn(w, "s") && w.charCodeAt(n - 2) !== 115 && n > 2) return w.slice(0, -1);
+  if (w.endsWith("s") && w.charAt(n - 2) !== "s" && n > 2) return w.slice(0, -1);
   return w;
 }
 
@@ -128,7 +126,7 @@ function step1b(w: string): string {
 }
 
 function step1c(w: string): string {
-  if (!endsIn(w, "y")) return w;
+  if (!w.endsWith("y")) return w;
   const n = groups(w, w.length);
   return groupBuf.subarray(0, n - 1).includes(GROUP_V) ? w.slice(0, -1) + "i" : w;
 }
@@ -217,7 +215,7 @@ function step4(w: string): string {
     }
   }
   // /^(.+?)(s|t)(ion)$/, keeping the s or t
-  if (n >= 5 && w.endsWith("ion") && (w.charCodeAt(n - 4) === 115 || w.charCodeAt(n - 4) === 116)) {
+  if (n >= 5 && w.endsWith("ion") && "st".includes(w.charAt(n - 4))) {
     if (measure2(w, n - 3) > 2) return w.slice(0, n - 3);
   }
   return w;
@@ -225,7 +223,7 @@ function step4(w: string): string {
 
 function step5a(w: string): string {
   const n = w.length;
-  if (!endsIn(w, "e")) return w;
+  if (!w.endsWith("e")) return w;
   const m = measure2(w, n - 1);
   if (m > 2) return w.slice(0, -1);
   if (m !== 2) return w;

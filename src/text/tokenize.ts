@@ -48,7 +48,8 @@ export interface TokenDocs {
   idOf?: (term: string) => number | undefined;
 }
 
-const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+/** A word, as natural's tokenizer is given it: letters and digits, joined by - ' ’ inside. */
+export const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 const SENTENCE_END = /[.!?;:](?:\s|$)|\n\s*\n/;
 const HAS_LETTER = /\p{L}/u;
 const DROPPED = -2;

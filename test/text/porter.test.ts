@@ -1,26 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import PorterStemmer from "natural/lib/natural/stemmers/porter_stemmer.js";
 import { describe, expect, it } from "vitest";
+import { ingest } from "../../src/ingest/index.js";
 import { porterStem } from "../../src/text/porter.js";
-import { ROOT, SHARED } from "../helpers.js";
-
-/**
- * The words (as the tokenizer's pattern finds them, lower case) of the titles and abstracts in a
- * gzipped JSONL file.
- */
-function wordsOf(path: string, into: Set<string>): void {
-  const word = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
-  for (const line of gunzipSync(readFileSync(path)).toString("utf8").split("\n")) {
-    if (line.trim() === "") continue;
-    const o = JSON.parse(line) as { title?: string; abstract?: string; summary?: string };
-    for (const text of [o.title, o.abstract, o.summary]) {
-      if (typeof text === "string")
-        for (const m of text.toLowerCase().matchAll(word)) into.add(m[0]);
-    }
-  }
-}
+import { WORD } from "../../src/text/tokenize.js";
+import { SHARED } from "../helpers.js";
 
 /** The words on which the two stemmers differ, as [word, natural's, ours], at most `max`. */
 function differences(words: Iterable<string>, max = 5): string[][] {
@@ -59,10 +43,17 @@ describe("porterStem gives natural's PorterStemmer output", () => {
     expect(porterStem("As")).toBe("As");
   });
 
-  it("on every word of the 143k arXiv file and the bundled Hugging Face archive", () => {
+  it("on every word of the 143k arXiv file and the bundled Hugging Face archive", async () => {
+    const { papers } = await ingest([
+      { path: join(SHARED, "arxiv-abstracts-143k.jsonl.gz") },
+      { path: "data/hf-daily-papers.jsonl.gz" },
+    ]);
     const words = new Set<string>();
-    wordsOf(join(SHARED, "arxiv-abstracts-143k.jsonl.gz"), words);
-    wordsOf(join(ROOT, "data", "hf-daily-papers.jsonl.gz"), words);
+    for (const p of papers) {
+      for (const text of [p.title, p.abstract]) {
+        for (const m of text.toLowerCase().matchAll(WORD)) words.add(m[0]);
+      }
+    }
     expect(words.size).toBeGreaterThan(280_000);
     expect(differences(words)).toEqual([]);
   });
