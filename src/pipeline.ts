@@ -29,7 +29,13 @@ import {
 import { BURST_DEFAULTS } from "./trends/bursts.js";
 import { startSeriesTables } from "./trends/tables.js";
 import { replaceDir } from "./util/atomic-write.js";
-import { startReportCharts, writeReportFiles, type ReportInput } from "./report/report-files.js";
+import {
+  startReportCharts,
+  startThemeCharts,
+  writeReportFiles,
+  type ReportCharts,
+  type ReportInput,
+} from "./report/report-files.js";
 import { startChartWorker } from "./charts/renderer.js";
 import { crashPoint } from "./util/crash.js";
 import { CorpusStore, hashInputs, storeSummary, type InputFile } from "./store/index.js";
@@ -287,9 +293,9 @@ async function writeRunResults(
   papers: readonly Paper[],
   themes: Pick<ThemesOutcome, "result" | "model" | "settings">,
   report: ReportInput,
+  charts: ReportCharts = startReportCharts(report),
 ): Promise<string[]> {
   // the charts are drawn (on the rendering thread, when started) while the rest is written
-  const charts = startReportCharts(report);
   return [
     ...(await writeThemesOutcome(dir, papers, themes)),
     ...(await writeReportFiles(dir, report, charts)),
@@ -483,6 +489,11 @@ async function runOnCorpus(
     // the theme files, once the clustering's thread pool is done (started earlier, at 300k
     // papers and more the loading ran into the LSA and k-means, which use both cores)
     if (t.settings.threads >= 2) startChartWorker();
+    // the charts of the themes alone are drawn there while the trends are computed here
+    const chartsOf = startThemeCharts(corpus.papers, t.result, {
+      corpus: config.description ?? config.name,
+      preset,
+    });
     // trends need dates: a corpus without enough of them still gets its themes and report
     try {
       trends = trendsOfThemes(corpus.papers, t, ts);
@@ -508,18 +519,24 @@ async function runOnCorpus(
     };
     const written = [
       ...corpusFiles,
-      ...(await writeRunResults(dir, corpus.papers, t, {
-        title: `${config.description ?? config.name}: trend report`,
-        corpus: config.description ?? config.name,
-        preset,
-        summary: corpus.summary,
-        papers: corpus.papers,
-        themes: t.result,
-        trends,
-        trendsError,
-        trendOptions: ts,
-        manifest,
-      })),
+      ...(await writeRunResults(
+        dir,
+        corpus.papers,
+        t,
+        {
+          title: `${config.description ?? config.name}: trend report`,
+          corpus: config.description ?? config.name,
+          preset,
+          summary: corpus.summary,
+          papers: corpus.papers,
+          themes: t.result,
+          trends,
+          trendsError,
+          trendOptions: ts,
+          manifest,
+        },
+        chartsOf(trends),
+      )),
     ];
     timer.mark("write report");
     return written;

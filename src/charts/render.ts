@@ -32,6 +32,9 @@ export function compileSpec(spec: Record<string, unknown>): {
 
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const vgSpec = compileSpec(spec).vega;
+  // vega's clip and gradient ids come from counters shared by the whole process: reset, each
+  // chart's ids are the same whatever charts were drawn before it, and in whatever order
+  vega.resetSVGDefIds();
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {
     return renumberGradients(await view.toSVG());

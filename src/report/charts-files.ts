@@ -23,26 +23,40 @@ export interface Chart {
   spec: Record<string, unknown>;
 }
 
-/** Every chart the data allows: theme sizes and map always, the trend charts when there are trends. */
+/** Every chart the data allows: the trend charts when there are trends, then theme sizes and map. */
 export function buildCharts(
   papers: readonly Paper[],
   themes: ReportThemes,
   trends: TrendsResult | null,
   ctx: ChartContext,
 ): Chart[] {
-  const charts: Chart[] = [];
+  return [...buildTrendCharts(trends, ctx), ...buildThemeCharts(papers, themes, ctx)];
+}
+
+/** The trend charts (none without trends): volume, share, rising terms and their heatmap. */
+export function buildTrendCharts(trends: TrendsResult | null, ctx: ChartContext): Chart[] {
+  if (!trends) return [];
+  const charts: Chart[] = [
+    { name: "theme-volume", spec: volumeSpec(trends, ctx) },
+    { name: "theme-share", spec: shareSpec(trends, ctx) },
+    { name: "rising", spec: risingSpec(trends, ctx) },
+  ];
+  if (trends.termSeries.length)
+    charts.push({ name: "term-heatmap", spec: termHeatmapSpec(trends, ctx) });
+  return charts;
+}
+
+/** The charts of the themes alone, which need no trends: theme sizes, and the map when there is one. */
+export function buildThemeCharts(
+  papers: readonly Paper[],
+  themes: ReportThemes,
+  ctx: ChartContext,
+): Chart[] {
   const sizes = [
     ...themes.themes.map((t) => ({ name: t.name, size: t.size, kind: t.kind })),
     ...(themes.other.size > 0 ? [{ name: "other", size: themes.other.size, kind: "other" }] : []),
   ];
-  if (trends) {
-    charts.push({ name: "theme-volume", spec: volumeSpec(trends, ctx) });
-    charts.push({ name: "theme-share", spec: shareSpec(trends, ctx) });
-    charts.push({ name: "rising", spec: risingSpec(trends, ctx) });
-    if (trends.termSeries.length)
-      charts.push({ name: "term-heatmap", spec: termHeatmapSpec(trends, ctx) });
-  }
-  charts.push({ name: "theme-sizes", spec: sizesSpec(sizes, papers.length, ctx) });
+  const charts: Chart[] = [{ name: "theme-sizes", spec: sizesSpec(sizes, papers.length, ctx) }];
   if (themes.map) {
     const names = [...themes.themes.map((t) => t.name), "other"];
     const map = themes.map;

@@ -1,11 +1,18 @@
 import { join } from "node:path";
 import type { ReportThemes } from "../cluster/index.js";
-import type { Preset } from "../charts/specs.js";
+import type { ChartContext, Preset } from "../charts/specs.js";
 import type { IngestSummary } from "../ingest/corpus.js";
 import type { Paper } from "../ingest/types.js";
 import type { TrendsResult } from "../trends/index.js";
 import { writeTextAtomic } from "../util/atomic-write.js";
-import { buildCharts, renderCharts, writeCharts, type Chart } from "./charts-files.js";
+import {
+  buildCharts,
+  buildThemeCharts,
+  buildTrendCharts,
+  renderCharts,
+  writeCharts,
+  type Chart,
+} from "./charts-files.js";
 import type { RenderedChart } from "../charts/renderer.js";
 import { buildContent } from "./content.js";
 import { reportHtml } from "./html.js";
@@ -38,9 +45,33 @@ export interface ReportCharts {
  * Builds a report's charts and begins drawing them (on the rendering thread when one was
  * started): a caller with other files to write first gives the result to `writeReportFiles`.
  */
-export function startReportCharts(r: ReportInput): ReportCharts {
+export function startReportCharts(
+  r: Pick<ReportInput, "papers" | "themes" | "trends" | "corpus" | "preset">,
+): ReportCharts {
   const charts = buildCharts(r.papers, r.themes, r.trends, { corpus: r.corpus, preset: r.preset });
   return { charts, drawn: renderCharts(charts) };
+}
+
+/**
+ * startReportCharts in two steps, for a run that has its themes before its trends: the charts
+ * of the themes alone (sizes, map) begin drawing now, while the trends are computed, and the
+ * trend charts when the returned function is given the trends. The charts, their order and
+ * their bytes are startReportCharts' (each SVG is drawn the same whatever was drawn before it).
+ */
+export function startThemeCharts(
+  papers: readonly Paper[],
+  themes: ReportThemes,
+  ctx: ChartContext,
+): (trends: TrendsResult | null) => ReportCharts {
+  const themeCharts = buildThemeCharts(papers, themes, ctx);
+  const themeDrawn = renderCharts(themeCharts);
+  return (trends) => {
+    const trendCharts = buildTrendCharts(trends, ctx);
+    return {
+      charts: [...trendCharts, ...themeCharts],
+      drawn: [...renderCharts(trendCharts), ...themeDrawn],
+    };
+  };
 }
 
 /**

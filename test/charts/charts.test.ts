@@ -7,6 +7,7 @@ import { PRESETS, themeColor, withPreset, type Preset } from "../../src/charts/s
 import { loadPipeline } from "../../src/config.js";
 import { ingest } from "../../src/ingest/index.js";
 import { buildCharts, type Chart } from "../../src/report/charts-files.js";
+import { startReportCharts, startThemeCharts } from "../../src/report/report-files.js";
 import { runThemes, runTrends, themeSettings, trendSettings } from "../../src/pipeline.js";
 import { ROOT } from "../helpers.js";
 
@@ -14,7 +15,8 @@ const schema = JSON.parse(
   readFileSync(join(ROOT, "node_modules", "vega-lite", "build", "vega-lite-schema.json"), "utf8"),
 );
 
-async function chartsFor(preset: Preset): Promise<Chart[]> {
+/** The HF Papers page's papers, themes and trends, as the charts are built from them. */
+async function chartInputs() {
   const config = await loadPipeline("pipelines/hf-papers-page.yaml");
   const corpus = await ingest(config.inputs, { asOf: "2025-10-30" });
   const themes = await runThemes(corpus.papers, themeSettings(config));
@@ -24,10 +26,12 @@ async function chartsFor(preset: Preset): Promise<Chart[]> {
     { matrix: themes.matrix, vocabulary: themes.model.vocabulary, display: themes.display },
     trendSettings(config),
   );
-  return buildCharts(corpus.papers, themes.result, trends, {
-    corpus: "HF Papers page, 2025-10-30",
-    preset,
-  });
+  return { papers: corpus.papers, themes: themes.result, trends };
+}
+
+async function chartsFor(preset: Preset): Promise<Chart[]> {
+  const { papers, themes, trends } = await chartInputs();
+  return buildCharts(papers, themes, trends, { corpus: "HF Papers page, 2025-10-30", preset });
 }
 
 describe("charts", () => {
@@ -74,6 +78,21 @@ describe("charts", () => {
     const { domain, range } = volume.encoding.color.scale;
     domain.forEach((name, i) => expect(range[i]).toBe(themeColor(name)));
   });
+
+  it("starts the theme charts before the trends: the same charts, in order, to the same bytes", async () => {
+    const { papers, themes, trends } = await chartInputs();
+    const ctx = { corpus: "HF Papers page, 2025-10-30", preset: "web" as const };
+    // a run draws the theme charts first (the map among them), then the trend charts
+    const started = startThemeCharts(papers, themes, ctx)(trends);
+    const all = startReportCharts({ papers, themes, trends, ...ctx });
+    expect(started.charts).toEqual(charts);
+    expect(all.charts).toEqual(charts);
+    const [early, late] = [await Promise.all(started.drawn), await Promise.all(all.drawn)];
+    expect(early.map((d) => d.svg)).toEqual(late.map((d) => d.svg));
+    early.forEach((d, i) =>
+      expect(Buffer.from(d.png).equals(Buffer.from(late[i]?.png ?? []))).toBe(true),
+    );
+  }, 60_000);
 
   it.each(PRESETS.map((p) => [p]))(
     "renders SVG and a PNG of the %s preset's size",
