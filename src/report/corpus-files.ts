@@ -34,13 +34,25 @@ export function rejectToJson(r: Reject): string {
   return `{"source":${sourceText(r.source)},"reason":${JSON.stringify(r.reason)},"record":${JSON.stringify(r.record ?? null)}}`;
 }
 
+/** Lines writeJsonLines hands to the writer at a time. */
+const LINES_PER_APPEND = 1024;
+
 export async function writeJsonLines<T>(
   path: string,
   rows: readonly T[],
   line: (row: T) => string,
 ): Promise<void> {
   await writeFileAtomic(path, async (append) => {
-    for (const r of rows) await append(line(r) + "\n");
+    // lines in lists (one await per list, not per line), each line and its break in turn
+    let list: string[] = [];
+    for (const r of rows) {
+      list.push(line(r), "\n");
+      if (list.length >= LINES_PER_APPEND * 2) {
+        await append(list);
+        list = [];
+      }
+    }
+    await append(list);
   });
 }
 

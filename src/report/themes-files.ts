@@ -18,7 +18,8 @@ export function csvField(v: string | number | null): string {
 export const ASSIGNMENT_ROWS_PER_CHUNK = 1024;
 
 /**
- * assignments.csv in chunks of whole lines (each ends with a line break), the header first.
+ * assignments.csv as lists of its lines (each ends with a line break), the header first: the
+ * writer encodes the lines one by one (see writeFileAtomic), not a string joined from them.
  * The theme names are quoted once per theme rather than once per row, and the numbers need
  * no quoting; ids, titles and dates come from the data and go through csvField.
  */
@@ -26,28 +27,29 @@ export function* assignmentsCsv(
   papers: readonly Paper[],
   r: ClusterResult,
   rowsPerChunk = ASSIGNMENT_ROWS_PER_CHUNK,
-): Generator<string> {
+): Generator<string[]> {
   const other = csvField(OTHER);
   const names = r.themes.map((t) => csvField(t.name));
   const name = (t: number): string => (t < 0 ? other : (names[t] ?? other));
-  yield "id,title,date,theme,theme_id,score,kmeans_theme,map_x,map_y\n";
+  yield ["id,title,date,theme,theme_id,score,kmeans_theme,map_x,map_y\n"];
   const map = r.map;
-  let chunk = "";
+  let chunk: string[] = [];
   for (let i = 0; i < papers.length; i++) {
     const p = papers[i] as Paper;
     const t = r.theme[i] as number;
-    chunk +=
+    chunk.push(
       `${csvField(p.id)},${csvField(p.title)},${csvField(p.date)},${name(t)},${t},` +
-      `${(r.score[i] as number).toFixed(6)},${name(r.rawLabels[i] as number)},` +
-      (map
-        ? `${(map[i * 2] as number).toFixed(4)},${(map[i * 2 + 1] as number).toFixed(4)}\n`
-        : ",\n");
-    if ((i + 1) % rowsPerChunk === 0) {
+        `${(r.score[i] as number).toFixed(6)},${name(r.rawLabels[i] as number)},` +
+        (map
+          ? `${(map[i * 2] as number).toFixed(4)},${(map[i * 2 + 1] as number).toFixed(4)}\n`
+          : ",\n"),
+    );
+    if (chunk.length === rowsPerChunk) {
       yield chunk;
-      chunk = "";
+      chunk = [];
     }
   }
-  if (chunk) yield chunk;
+  if (chunk.length) yield chunk;
 }
 
 export interface ThemesJsonContext {

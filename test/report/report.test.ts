@@ -167,11 +167,14 @@ describe("assignments.csv", () => {
     for (const size of [1, 2, 3, 1024]) {
       const chunks = [...assignmentsCsv(papers, result(map), size)];
       expect(chunks.length).toBe(1 + Math.ceil(papers.length / size));
-      for (const c of chunks) expect(c.endsWith("\n")).toBe(true);
-      expect(parse(chunks.join(""))).toEqual(want);
+      expect(chunks.slice(1).map((c) => c.length)).toEqual(
+        chunks.slice(1).map((_, i) => Math.min(size, papers.length - i * size)),
+      );
+      for (const line of chunks.flat()) expect(line.endsWith("\n")).toBe(true);
+      expect(parse(chunks.flat().join(""))).toEqual(want);
     }
     // without the LSA map, the two last fields are empty
-    const rows = parse([...assignmentsCsv(papers, result(null))].join(""));
+    const rows = parse([...assignmentsCsv(papers, result(null))].flat().join(""));
     expect(rows.slice(1).map((r) => r.slice(7))).toEqual([
       ["", ""],
       ["", ""],

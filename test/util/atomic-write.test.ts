@@ -55,18 +55,28 @@ describe("atomic outputs", () => {
       for (let i = 0; i < n; i++) chunk += pieces[rng.int(pieces.length)];
       chunks.push(chunk);
     }
+    // the same chunks appended one at a time, and in lists of 0 to 40 (some over a buffer)
+    const lists: string[][] = [];
+    for (let c = 0; c < chunks.length;) {
+      const n = rng.int(41);
+      lists.push(chunks.slice(c, c + n));
+      c += n;
+    }
+    const expected = Buffer.concat(chunks.map((c) => Buffer.from(c, "utf8")));
     const bytes = 256;
     for (const bufferBytes of [bytes, 1 << 20]) {
-      const path = join(tmp(), "stream.txt");
-      await writeFileAtomic(
-        path,
-        async (append) => {
-          for (const c of chunks) await append(c);
-        },
-        bufferBytes,
-      );
-      const expected = Buffer.concat(chunks.map((c) => Buffer.from(c, "utf8")));
-      expect(readFileSync(path).equals(expected)).toBe(true);
+      for (const asLists of [false, true]) {
+        const path = join(tmp(), "stream.txt");
+        await writeFileAtomic(
+          path,
+          async (append) => {
+            if (asLists) for (const l of lists) await append(l);
+            else for (const c of chunks) await append(c);
+          },
+          bufferBytes,
+        );
+        expect(readFileSync(path).equals(expected)).toBe(true);
+      }
     }
   });
 });
