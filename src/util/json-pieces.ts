@@ -20,6 +20,38 @@ function walked(v: unknown): v is object {
   );
 }
 
+/** Numbers whose JSON text jsonPieces keeps for reuse, at most. */
+const NUMBER_TEXTS = 1 << 16;
+
+/** Whether every element is a finite number (a loop: `every` would pass over holes). */
+function finiteNumbers(part: readonly unknown[]): part is number[] {
+  for (let i = 0; i < part.length; i++) {
+    const v = part[i];
+    if (typeof v !== "number" || !Number.isFinite(v)) return false;
+  }
+  return true;
+}
+
+/**
+ * Finite numbers' JSON text, joined by commas. Each number's text (String gives JSON's) is
+ * looked up in `texts` first: a model's idf weights repeat (one per document frequency, a few
+ * thousand in hundreds of thousands of weights), and formatting a double is the slow part of
+ * writing them. At most NUMBER_TEXTS are kept (numbers that never repeat must not fill memory).
+ */
+function numbersText(part: readonly number[], texts: Map<number, string>): string {
+  const out = new Array<string>(part.length);
+  for (let i = 0; i < part.length; i++) {
+    const v = part[i] as number;
+    let s = texts.get(v);
+    if (s === undefined) {
+      s = String(v);
+      if (texts.size < NUMBER_TEXTS) texts.set(v, s);
+    }
+    out[i] = s;
+  }
+  return out.join(",");
+}
+
 /**
  * JSON.stringify(value) (no indentation) in pieces: objects and arrays are walked, and arrays
  * of plain values are stringified `slice` elements at a time. Joined, the pieces are exactly
@@ -29,7 +61,11 @@ function walked(v: unknown): v is object {
  * put the report stage's heap at 1.5 GB. Like JSON.stringify, members that are undefined,
  * functions or symbols are left out of objects and written as null in arrays.
  */
-export function* jsonPieces(value: unknown, slice = JSON_SLICE): Generator<string> {
+export function* jsonPieces(
+  value: unknown,
+  slice = JSON_SLICE,
+  numberTexts = new Map<number, string>(),
+): Generator<string> {
   if (!walked(value)) {
     // undefined at the top: JSON.stringify gives no text, and neither do the pieces
     const s = JSON.stringify(value) as string | undefined;
@@ -45,8 +81,10 @@ export function* jsonPieces(value: unknown, slice = JSON_SLICE): Generator<strin
           if (a + i > 0) yield ",";
           const v = part[i];
           if (omitted(v)) yield "null";
-          else yield* jsonPieces(v, slice);
+          else yield* jsonPieces(v, slice, numberTexts);
         }
+      } else if (finiteNumbers(part)) {
+        yield (a > 0 ? "," : "") + numbersText(part, numberTexts);
       } else {
         const s = JSON.stringify(part);
         yield (a > 0 ? "," : "") + s.slice(1, -1);
@@ -61,7 +99,7 @@ export function* jsonPieces(value: unknown, slice = JSON_SLICE): Generator<strin
     if (omitted(v)) continue;
     yield `${first ? "" : ","}${JSON.stringify(k)}:`;
     first = false;
-    yield* jsonPieces(v, slice);
+    yield* jsonPieces(v, slice, numberTexts);
   }
   yield "}";
 }

@@ -667,8 +667,10 @@ function textOfId(table: NgramTable, terms: readonly string[], id: number): stri
   if (id < nTerms) return terms[id] as string;
   const o = (id - nTerms) * STRIDE;
   const prefix = table.entries[o] as number;
+  // joined into a flat string: a template would give a rope of the two terms, which every
+  // later reader (model.json's writer, first of all) flattens, by then in the old generation
   if (prefix < nTerms)
-    return `${terms[prefix] as string} ${terms[table.entries[o + 1] as number] as string}`;
+    return [terms[prefix] as string, terms[table.entries[o + 1] as number] as string].join(" ");
   return table.text(id, terms);
 }
 

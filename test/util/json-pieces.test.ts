@@ -57,6 +57,14 @@ const values: unknown[] = [
     centroids: [[0, 0.25], [], [1, 0.5, 2, 0.125]],
   },
   Array.from({ length: 40 }, (_, i) => (i % 7 === 0 ? { i } : i % 5 === 0 ? undefined : i)),
+  // finite numbers only, repeated (their texts are reused): each still written as JSON does
+  {
+    a: Array.from(
+      { length: 300 },
+      (_, i) => [0, -0, 1e21, 1.5e-7, 5e-324, Number.MAX_VALUE, 0.1 + 0.2, -2.5, 7][i % 9],
+    ),
+    b: [7, 7.0, -0, 1e21, 0.30000000000000004],
+  },
 ];
 
 describe("jsonPieces", () => {
