@@ -489,7 +489,8 @@ async function runOnCorpus(
     // the theme files, once the clustering's thread pool is done (started earlier, at 300k
     // papers and more the loading ran into the LSA and k-means, which use both cores)
     if (t.settings.threads >= 2) startChartWorker();
-    // the charts of the themes alone are drawn there while the trends are computed here
+    // the charts of the themes alone are drawn there while the trends are computed here (with
+    // one thread, here, once the trends are done: the trends' work is synchronous)
     const chartsOf = startThemeCharts(corpus.papers, t.result, {
       corpus: config.description ?? config.name,
       preset,

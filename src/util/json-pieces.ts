@@ -59,7 +59,8 @@ function numbersText(part: readonly number[], texts: Map<number, string>): strin
  * ever built: at 1M papers model.json holds a vocabulary of millions of strings and their
  * document frequencies and weights, whose text in one string (and the garbage of building it)
  * put the report stage's heap at 1.5 GB. Like JSON.stringify, members that are undefined,
- * functions or symbols are left out of objects and written as null in arrays.
+ * functions or symbols are left out of objects and written as null in arrays. `numberTexts` is
+ * the walk's own store of numbers' texts (see numbersText), passed down to the nested calls.
  */
 export function* jsonPieces(
   value: unknown,
