@@ -6,7 +6,6 @@ import type { Paper } from "../ingest/types.js";
 import type { TrendsResult } from "../trends/index.js";
 import { writeTextAtomic } from "../util/atomic-write.js";
 import {
-  buildCharts,
   buildThemeCharts,
   buildTrendCharts,
   renderCharts,
@@ -48,15 +47,15 @@ export interface ReportCharts {
 export function startReportCharts(
   r: Pick<ReportInput, "papers" | "themes" | "trends" | "corpus" | "preset">,
 ): ReportCharts {
-  const charts = buildCharts(r.papers, r.themes, r.trends, { corpus: r.corpus, preset: r.preset });
-  return { charts, drawn: renderCharts(charts) };
+  return startThemeCharts(r.papers, r.themes, { corpus: r.corpus, preset: r.preset })(r.trends);
 }
 
 /**
  * startReportCharts in two steps, for a run that has its themes before its trends: the charts
  * of the themes alone (sizes, map) begin drawing now, while the trends are computed, and the
- * trend charts when the returned function is given the trends. The charts, their order and
- * their bytes are startReportCharts' (each SVG is drawn the same whatever was drawn before it).
+ * trend charts when the returned function is given the trends. The charts and their order are
+ * buildCharts'; the theme charts are drawn first, in the same bytes (a chart's SVG does not
+ * depend on what was drawn before it).
  */
 export function startThemeCharts(
   papers: readonly Paper[],

@@ -59,13 +59,17 @@ function numbersText(part: readonly number[], texts: Map<number, string>): strin
  * ever built: at 1M papers model.json holds a vocabulary of millions of strings and their
  * document frequencies and weights, whose text in one string (and the garbage of building it)
  * put the report stage's heap at 1.5 GB. Like JSON.stringify, members that are undefined,
- * functions or symbols are left out of objects and written as null in arrays. `numberTexts` is
- * the walk's own store of numbers' texts (see numbersText), passed down to the nested calls.
+ * functions or symbols are left out of objects and written as null in arrays.
  */
-export function* jsonPieces(
+export function* jsonPieces(value: unknown, slice = JSON_SLICE): Generator<string> {
+  yield* piecesOf(value, slice, new Map<number, string>());
+}
+
+/** jsonPieces' walk, with its store of numbers' texts (see numbersText). */
+function* piecesOf(
   value: unknown,
-  slice = JSON_SLICE,
-  numberTexts = new Map<number, string>(),
+  slice: number,
+  numberTexts: Map<number, string>,
 ): Generator<string> {
   if (!walked(value)) {
     // undefined at the top: JSON.stringify gives no text, and neither do the pieces
@@ -82,7 +86,7 @@ export function* jsonPieces(
           if (a + i > 0) yield ",";
           const v = part[i];
           if (omitted(v)) yield "null";
-          else yield* jsonPieces(v, slice, numberTexts);
+          else yield* piecesOf(v, slice, numberTexts);
         }
       } else if (finiteNumbers(part)) {
         yield (a > 0 ? "," : "") + numbersText(part, numberTexts);
@@ -100,7 +104,7 @@ export function* jsonPieces(
     if (omitted(v)) continue;
     yield `${first ? "" : ","}${JSON.stringify(k)}:`;
     first = false;
-    yield* jsonPieces(v, slice, numberTexts);
+    yield* piecesOf(v, slice, numberTexts);
   }
   yield "}";
 }
