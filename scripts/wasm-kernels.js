@@ -1,8 +1,9 @@
 // The WebAssembly source of the sparse × dense product (csrTimesDenseRows in
 // src/vectorize/sparse.ts), and the assembly of the project's modules (this one into
 // src/vectorize/csr-wasm-bytes.ts, the word scanner of scripts/wasm-scan.js into
-// src/text/scan-wasm-bytes.ts). Run `npm run wasm` after editing either; a test checks the
-// committed bytes match the text.
+// src/text/scan-wasm-bytes.ts, k-means' distances of scripts/wasm-distances.js into
+// src/cluster/distances-wasm-bytes.ts). Run `npm run wasm` after editing any of them; a test
+// checks the committed bytes match the text.
 //
 // Both functions do what the TypeScript kernel does, in the same order, on two lanes of
 // doubles at a time: per row, the kept entries (colOf >= 0) are gathered into scratch, then
@@ -13,6 +14,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import wabt from "wabt";
+import { distancesWat } from "./wasm-distances.js";
 import { scanWat } from "./wasm-scan.js";
 
 /**
@@ -169,6 +171,14 @@ export const MODULES = [
     constName: "SCAN_WASM",
     about:
       "The word scanner's WebAssembly module (see src/text/scan.ts; source scripts/wasm-scan.js).",
+  },
+  {
+    name: "distances",
+    wat: distancesWat,
+    path: new URL("../src/cluster/distances-wasm-bytes.ts", import.meta.url),
+    constName: "DISTANCES_WASM",
+    about:
+      "k-means' squared distances in WebAssembly (see src/cluster/distances.ts; source scripts/wasm-distances.js).",
   },
 ];
 

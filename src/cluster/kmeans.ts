@@ -1,4 +1,5 @@
 import { serialKernels, type Kernels } from "../util/kernels.js";
+import { pointDistances, sqDist } from "./distances.js";
 import type { Rng } from "../util/rng.js";
 
 /**
@@ -57,30 +58,6 @@ export interface KMeansResult {
   restart: number;
 }
 
-function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  // four independent sums: the additions pipeline instead of waiting on one another
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < d; j += 4) {
-    const t0 = (a[ao + j] as number) - (b[bo + j] as number);
-    const t1 = (a[ao + j + 1] as number) - (b[bo + j + 1] as number);
-    const t2 = (a[ao + j + 2] as number) - (b[bo + j + 2] as number);
-    const t3 = (a[ao + j + 3] as number) - (b[bo + j + 3] as number);
-    s0 += t0 * t0;
-    s1 += t1 * t1;
-    s2 += t2 * t2;
-    s3 += t3 * t3;
-  }
-  for (; j < d; j++) {
-    const t = (a[ao + j] as number) - (b[bo + j] as number);
-    s0 += t * t;
-  }
-  return s0 + s1 + s2 + s3;
-}
-
 /** k-means++ (Arthur & Vassilvitskii 2007): `anchors` are taken first, then D²-weighted picks. */
 export function kmeansPlusPlus(
   p: Points,
@@ -94,9 +71,15 @@ export function kmeansPlusPlus(
   let have = 0;
   const add = (src: Float64Array, so: number): void => {
     c.set(src.subarray(so, so + d), have * d);
-    for (let i = 0; i < n; i++) {
-      const s = sqDist(data, i * d, c, have * d, d);
-      if (s < (dist[i] as number)) dist[i] = s;
+    const to = pointDistances(data, d, c.subarray(have * d, (have + 1) * d), 1, LLOYD_BLOCK);
+    for (let from = 0; from < n; from += LLOYD_BLOCK) {
+      const count = Math.min(LLOYD_BLOCK, n - from);
+      to.load(from, count);
+      const t = to.all(count);
+      for (let i = 0; i < count; i++) {
+        const s = t[i] as number;
+        if (s < (dist[from + i] as number)) dist[from + i] = s;
+      }
     }
     have++;
   };
@@ -224,6 +207,7 @@ export function lloydState(p: Points, init: Float64Array, k: number, shared = fa
  * every point's nearest centroid by all distances; after that the bounds move with the
  * centroids and a distance is computed only when the bounds cannot rule a centroid out
  * (Elkan). Then each block's sums by the new labels. Returns how many labels changed.
+ * Distances go through pointDistances (WebAssembly where available, the same bits).
  */
 export function lloydStep(
   s: LloydState,
@@ -232,18 +216,28 @@ export function lloydStep(
   toBlock: number,
 ): number {
   const { data, n, d, k, labels, upper, lower, c, moved, cc, half, blockSums, blockSizes } = s;
+  const to = pointDistances(data, d, c, k, LLOYD_BLOCK);
   let changed = 0;
   for (let b = fromBlock; b < toBlock; b++) {
     const sumsAt = b * k * d;
     blockSums.fill(0, sumsAt, sumsAt + k * d);
     blockSizes.fill(0, b * k, (b + 1) * k);
-    for (let i = b * LLOYD_BLOCK; i < Math.min(n, (b + 1) * LLOYD_BLOCK); i++) {
+    const start = b * LLOYD_BLOCK;
+    const end = Math.min(n, start + LLOYD_BLOCK);
+    // the first step measures every distance, a block at a time; later ones load a point
+    // when it needs some (one or two, mostly)
+    let table: Float64Array | null = null;
+    if (first) {
+      to.load(start, end - start);
+      table = to.all(end - start);
+    }
+    for (let i = start; i < end; i++) {
       const o = i * k;
       let a = 0;
-      if (first) {
+      if (table) {
         let bd = Infinity;
         for (let j = 0; j < k; j++) {
-          const dist = Math.sqrt(sqDist(data, i * d, c, j * d, d));
+          const dist = Math.sqrt(table[(i - start) * k + j] as number);
           lower[o + j] = dist;
           if (dist < bd) {
             bd = dist;
@@ -266,13 +260,14 @@ export function lloydStep(
             const u = upper[i] as number;
             if (u <= (lower[o + j] as number) || u <= 0.5 * (cc[a * k + j] as number)) continue;
             if (stale) {
-              const da = Math.sqrt(sqDist(data, i * d, c, a * d, d));
+              to.point(i);
+              const da = Math.sqrt(to.one(0, a));
               upper[i] = da;
               lower[o + a] = da;
               stale = false;
               if (da <= (lower[o + j] as number) || da <= 0.5 * (cc[a * k + j] as number)) continue;
             }
-            const dj = Math.sqrt(sqDist(data, i * d, c, j * d, d));
+            const dj = Math.sqrt(to.one(0, j));
             lower[o + j] = dj;
             if (dj < (upper[i] as number)) {
               a = j;
@@ -395,13 +390,18 @@ export function assignBlocks(
   fromBlock: number,
   toBlock: number,
 ): void {
+  const to = pointDistances(p.data, p.d, centroids, k, LLOYD_BLOCK);
   for (let b = fromBlock; b < toBlock; b++) {
     let sum = 0;
-    for (let i = b * LLOYD_BLOCK; i < Math.min(p.n, (b + 1) * LLOYD_BLOCK); i++) {
+    const start = b * LLOYD_BLOCK;
+    const count = Math.min(p.n, start + LLOYD_BLOCK) - start;
+    to.load(start, count);
+    const table = to.all(count);
+    for (let i = start; i < start + count; i++) {
       let best = 0;
       let bd = Infinity;
       for (let c = 0; c < k; c++) {
-        const s = sqDist(p.data, i * p.d, centroids, c * p.d, p.d);
+        const s = table[(i - start) * k + c] as number;
         if (s < bd) {
           bd = s;
           best = c;

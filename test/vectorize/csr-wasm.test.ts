@@ -118,7 +118,7 @@ describe("the WebAssembly products", () => {
       assemble(m: Source): Promise<Uint8Array>;
       bytesModule(bytes: Uint8Array, m: Source): string;
     };
-    expect(script.MODULES.map((m) => m.name)).toEqual(["csr-kernels", "scan"]);
+    expect(script.MODULES.map((m) => m.name)).toEqual(["csr-kernels", "scan", "distances"]);
     for (const m of script.MODULES) {
       const committed = readFileSync(m.path, "utf8");
       expect(committed).toBe(script.bytesModule(await script.assemble(m), m));
