@@ -14,7 +14,7 @@
 export function distancesWat() {
   const at = (base, off) => `(i32.add (local.get ${base}) (local.get ${off}))`;
   return `(module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
   (func $sq (export "sq") (param $x i32) (param $c i32) (param $d i32) (result f64)
     (local $j i32) (local $end4 i32) (local $end i32) (local $s01 v128) (local $s23 v128)
     (local $t v128) (local $s0 f64) (local $u f64)

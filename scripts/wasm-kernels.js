@@ -151,7 +151,7 @@ function denseFunction(name, accumulate) {
 /** The module's text. */
 export function kernelsWat() {
   return `(module
-  (memory (export "memory") 1)${accumulateFunction("$acc_f32", true)}${accumulateFunction("$acc_f64", false)}${rowsFunction("rows_f32", true, "$acc_f32")}${rowsFunction("rows_f64", false, "$acc_f64")}${denseFunction("dense_f64", "$acc_f64")})
+  (import "env" "memory" (memory 1))${accumulateFunction("$acc_f32", true)}${accumulateFunction("$acc_f64", false)}${rowsFunction("rows_f32", true, "$acc_f32")}${rowsFunction("rows_f64", false, "$acc_f64")}${denseFunction("dense_f64", "$acc_f64")})
 `;
 }
 

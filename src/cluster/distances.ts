@@ -1,4 +1,5 @@
 import { DISTANCES_WASM } from "./distances-wasm-bytes.js";
+import { SizedInstances } from "../util/wasm-memory.js";
 
 /**
  * k-means' squared distances, point to centroid. `sqDist` is the TypeScript kernel; the
@@ -56,14 +57,7 @@ export interface PointDistances {
   all(count: number): Float64Array;
 }
 
-/** What is used of the WebAssembly API (its types come with the DOM library, not Node's). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   sq: (x: number, c: number, d: number) => number;
   all: (xs: number, n: number, c: number, k: number, d: number, out: number) => void;
 }
@@ -71,25 +65,13 @@ interface Exports {
 /** Above this much memory for the centroids and a block, the TypeScript kernel is used. */
 const WASM_MAX_BYTES = 1 << 28;
 
-let exports: Exports | null | undefined;
+/** This thread's instances (a memory of the size a call needs: see SizedInstances). */
+const instances = new SizedInstances<Exports>(DISTANCES_WASM);
 let wasmOn = true;
-
-/** This thread's instance; null where WebAssembly SIMD is not available. */
-function instance(): Exports | null {
-  if (exports !== undefined) return exports;
-  try {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const bytes = Buffer.from(DISTANCES_WASM, "base64");
-    exports = new wasm.Instance(new wasm.Module(bytes)).exports as Exports;
-  } catch {
-    exports = null;
-  }
-  return exports;
-}
 
 /** Whether this thread can run the WebAssembly kernel (SIMD available). */
 export function hasWasmDistances(): boolean {
-  return instance() !== null;
+  return instances.available();
 }
 
 /**
@@ -113,10 +95,10 @@ export function pointDistances(
   k: number,
   room: number,
 ): PointDistances {
-  const x = wasmOn ? instance() : null;
   const bytes = 16 + (k * d + room * d + room * k) * 8;
-  if (!x || bytes > WASM_MAX_BYTES) return new ScalarDistances(data, d, c, k);
-  return new WasmDistances(x, data, d, c, k, room, bytes);
+  const wasm = wasmOn && bytes <= WASM_MAX_BYTES ? instances.withMemory(bytes) : null;
+  if (!wasm) return new ScalarDistances(data, d, c, k);
+  return new WasmDistances(wasm.exports, wasm.buffer, data, d, c, k, room);
 }
 
 /** pointDistances in WebAssembly. */
@@ -131,16 +113,13 @@ class WasmDistances implements PointDistances {
 
   constructor(
     private readonly x: Exports,
+    buf: ArrayBuffer,
     private readonly data: Float64Array,
     private readonly d: number,
     c: Float64Array,
     private readonly k: number,
     room: number,
-    bytes: number,
   ) {
-    const have = x.memory.buffer.byteLength;
-    if (bytes > have) x.memory.grow(Math.ceil((bytes - have) / 65536));
-    const buf = x.memory.buffer;
     this.xsAt = this.cAt + k * d * 8;
     this.outAt = this.xsAt + room * d * 8;
     this.rowBytes = d * 8;

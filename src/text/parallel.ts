@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Paper } from "../ingest/types.js";
-import { release } from "../util/release.js";
+import { release, transferList } from "../util/release.js";
 import { workerFileExists } from "../util/worker-file.js";
 import {
   commonTerms,
@@ -158,12 +158,12 @@ class ChunkWorker {
     this.worker.on("exit", (code) => {
       if (code !== 0) fail(new Error(`tokenizer worker exited with code ${code}`));
     });
-    if (chunk) this.worker.postMessage(chunk, [chunk.start.buffer as ArrayBuffer]);
+    if (chunk) this.worker.postMessage(chunk, transferList([chunk.start.buffer]));
   }
 
   /** A streamed batch of round one. */
   send(batch: TextChunk): void {
-    this.worker.postMessage(batch, [batch.start.buffer as ArrayBuffer]);
+    this.worker.postMessage(batch, transferList([batch.start.buffer]));
   }
 
   /** The end of a streamed round one. */
@@ -190,7 +190,7 @@ class ChunkWorker {
   } {
     const handed = request.keep !== undefined ? this.next<HandOffMessage>() : null;
     const counted = this.next<CountedMessage>();
-    this.worker.postMessage(request, [request.common.buffer as ArrayBuffer]);
+    this.worker.postMessage(request, transferList([request.common.buffer]));
     return { handed, counted };
   }
 
@@ -201,7 +201,7 @@ class ChunkWorker {
 
   rowLengths(request: MatrixRequest): Promise<RowLengthsMessage> {
     const reply = this.next<RowLengthsMessage>();
-    this.worker.postMessage(request, [request.keyOf.buffer as ArrayBuffer]);
+    this.worker.postMessage(request, transferList([request.keyOf.buffer]));
     return reply;
   }
 

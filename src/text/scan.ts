@@ -12,6 +12,7 @@
  * natural's tokenizer stays the reference: a test checks the two agree on the bundled corpora.
  */
 import { SCAN_WASM } from "./scan-wasm-bytes.js";
+import { PAGE, wasmApi, type WasmMemory } from "../util/wasm-memory.js";
 
 const WORD = 1;
 const SPACE = 2;
@@ -50,14 +51,7 @@ function astralWordLength(hi: number, lo: number): number {
   return w ? 2 : 0;
 }
 
-/** What is used of the WebAssembly API (its types come with the DOM library, not Node's). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
 interface ScanExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   place(buckets: number, mask: number, starts: number, pool: number): void;
   count(): number;
   used(): number;
@@ -75,8 +69,14 @@ interface ScanExports {
 }
 
 let scanModule: object | null = null;
-const PAGE = 1 << 16;
 const HIGH = 5;
+/**
+ * A table's memory at first: 256 MiB, of which only the pages touched are backed. Growing
+ * it would detach its buffer, which slows every typed-array access on the thread after (see
+ * src/util/wasm-memory.ts); the 1M-paper corpus's tables stay well within this, and a larger
+ * one still grows.
+ */
+const FIRST_PAGES = 4096;
 
 /**
  * Interned raw tokens: code units → id, in WebAssembly (scripts/wasm-scan.js). Each bucket
@@ -90,6 +90,7 @@ const HIGH = 5;
 export class TokenTable {
   readonly words: string[] = [];
   private readonly x: ScanExports;
+  private readonly memory: WasmMemory;
   private ints = new Int32Array(0);
   private bytes = Buffer.alloc(0);
   /** the end of the regions laid out (bytes) */
@@ -113,9 +114,13 @@ export class TokenTable {
   private gatheredCount = 0;
 
   constructor() {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const wasm = wasmApi();
     scanModule ??= new wasm.Module(Buffer.from(SCAN_WASM, "base64"));
-    const env = { astral: (hi: number, lo: number) => astralWordLength(hi, lo) };
+    this.memory = new wasm.Memory({ initial: FIRST_PAGES });
+    const env = {
+      astral: (hi: number, lo: number) => astralWordLength(hi, lo),
+      memory: this.memory,
+    };
     this.x = new wasm.Instance(scanModule, { env }).exports as ScanExports;
     this.buckets = this.take((this.mask + 1) * 8);
     this.starts = this.take(this.startsRoom * 4);
@@ -125,7 +130,7 @@ export class TokenTable {
     this.labels = this.take(this.wordRoom * 4);
     this.tally = this.take(this.wordRoom * 4);
     this.dst = this.take(this.gatherRoom * 4);
-    const classes = new Uint8Array(this.x.memory.buffer, 0, PAGE);
+    const classes = new Uint8Array(this.memory.buffer, 0, PAGE);
     classes.set(charClasses());
     classes.fill(HIGH, 0xd800, 0xdc00);
     this.place();
@@ -313,7 +318,7 @@ export class TokenTable {
   private take(bytes: number): number {
     const at = this.top;
     this.top += Math.ceil(bytes / 8) * 8;
-    const memory = this.x.memory;
+    const memory = this.memory;
     if (this.top > memory.buffer.byteLength) {
       memory.grow(Math.ceil((this.top - memory.buffer.byteLength) / PAGE));
     }

@@ -9,7 +9,7 @@
 // 4. write its rows into the shared matrix at the place given. Typed arrays are transferred or
 //    shared, not copied.
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import { release } from "../util/release.js";
+import { release, transferList } from "../util/release.js";
 import {
   countNgrams,
   countsMessage,
@@ -190,7 +190,7 @@ function count(port: MessagePort, req: CountRequest, blocks: Block[], nTerms: nu
     // always answered (maybe with no documents): the main thread waits for it first
     keep = Math.min(req.keep, nDocs);
     const handed: HandOffMessage = joined(blocks, keep, nDocs);
-    port.postMessage(handed, [handed.ids.buffer, handed.ptr.buffer] as ArrayBuffer[]);
+    port.postMessage(handed, transferList([handed.ids.buffer, handed.ptr.buffer]));
   }
   const docs = views(blocks, keep);
   const counted = countNgrams(docs, nTerms, req.ngramRange, req.common, req.wantTf);
@@ -202,12 +202,12 @@ function count(port: MessagePort, req: CountRequest, blocks: Block[], nTerms: nu
     entries: idCount(counted.rows),
     ...(sent && { ids: sent.ids, ptr: sent.ptr }),
   };
-  const transfer = [
+  const transfer = transferList([
     counts.entries.buffer,
     counts.df.buffer,
     ...(counts.slotTf ? [counts.slotTf.buffer] : []),
     ...(sent ? [sent.ids.buffer, sent.ptr.buffer] : []),
-  ] as ArrayBuffer[];
+  ]);
   port.postMessage(reply, transfer);
   // counted: the table and the documents go now, before the matrix is laid out (those sent
   // whole are gone already: transferred)
@@ -249,7 +249,7 @@ function prefault(m: PrefaultMessage, stopped: () => boolean): void {
 function matrix(port: MessagePort, m: MatrixRequest, rows: IdRows[]): void {
   const rowLen = idRowLengths(rows, m.keyOf);
   const reply: RowLengthsMessage = { rowLen };
-  port.postMessage(reply, [rowLen.buffer as ArrayBuffer]);
+  port.postMessage(reply, transferList([rowLen.buffer]));
   port.once("message", (f: FillRequest) => {
     fillIdRows(m.weighting, rows, f.out, f.rowFrom);
     port.postMessage(null);

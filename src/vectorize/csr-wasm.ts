@@ -1,4 +1,5 @@
 import { CSR_KERNELS_WASM } from "./csr-wasm-bytes.js";
+import { SizedInstances } from "../util/wasm-memory.js";
 import type { matmulRowsScalar } from "../cluster/linalg.js";
 import type { csrTimesDenseRowsScalar } from "./sparse.js";
 
@@ -11,14 +12,7 @@ import type { csrTimesDenseRowsScalar } from "./sparse.js";
  * outputs copied out), so the callers' arrays (shared or not) stay where they are.
  */
 
-/** What is used of the WebAssembly API (its types come with the DOM library, not Node's). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   rows_f32: RowsFn;
   rows_f64: RowsFn;
   dense_f64: (n: number, a: number, m: number, sc: number, k: number, out: number) => void;
@@ -44,27 +38,18 @@ const BLOCK_ROWS = 2048;
 /** Above this much memory for one call the TypeScript kernel is used instead. */
 export const WASM_MAX_BYTES = 1 << 30;
 
-let exports: Exports | null | undefined;
-
-/** This thread's instance; null where WebAssembly SIMD is not available. */
-function instance(): Exports | null {
-  if (exports !== undefined) return exports;
-  try {
-    const bytes = Buffer.from(CSR_KERNELS_WASM, "base64");
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    exports = new wasm.Instance(new wasm.Module(bytes)).exports as Exports;
-  } catch {
-    exports = null;
-  }
-  return exports;
-}
+/** This thread's instances (a memory of the size a call needs: see SizedInstances). */
+const instances = new SizedInstances<Exports>(CSR_KERNELS_WASM);
 
 /**
  * A call's memory: `take` lays out regions one after another (16-byte aligned, from byte 16:
- * 0 stands for "none"), then `grown` makes the instance's memory that large. Null when it
- * would pass WASM_MAX_BYTES.
+ * 0 stands for "none"), then `instance` gives an instance with a memory that large. Null
+ * when it would pass WASM_MAX_BYTES or WebAssembly SIMD is not available.
  */
-function layout(): { take(bytes: number): number; grown(x: Exports): ArrayBuffer | null } {
+function layout(): {
+  take(bytes: number): number;
+  instance(): { exports: Exports; buffer: ArrayBuffer } | null;
+} {
   let at = 16;
   return {
     take(bytes) {
@@ -72,11 +57,8 @@ function layout(): { take(bytes: number): number; grown(x: Exports): ArrayBuffer
       at += Math.ceil(bytes / 16) * 16;
       return a;
     },
-    grown(x) {
-      if (at > WASM_MAX_BYTES) return null;
-      const have = x.memory.buffer.byteLength;
-      if (at > have) x.memory.grow(Math.ceil((at - have) / 65536));
-      return x.memory.buffer;
+    instance() {
+      return at > WASM_MAX_BYTES ? null : instances.withMemory(at);
     },
   };
 }
@@ -88,14 +70,13 @@ function layout(): { take(bytes: number): number; grown(x: Exports): ArrayBuffer
 export function csrTimesDenseRowsWasm(
   ...[m, w, k, colOf, y, from, to]: Parameters<typeof csrTimesDenseRowsScalar>
 ): boolean {
-  const x = instance();
-  if (!x) return false;
+  if (!instances.available()) return false;
   let longest = 0;
   for (let r = from; r < to; r++)
     longest = Math.max(longest, (m.indptr[r + 1] as number) - (m.indptr[r] as number));
   const cap = Math.max(BLOCK_ENTRIES, longest);
   // colOf | W | ptr | ind | dat | out | sc | sv
-  const { take, grown } = layout();
+  const { take, instance } = layout();
   const colAt = colOf ? take(colOf.length * 4) : 0;
   const wAt = take(w.byteLength);
   const ptrAt = take((BLOCK_ROWS + 1) * 4);
@@ -104,8 +85,9 @@ export function csrTimesDenseRowsWasm(
   const outAt = take(BLOCK_ROWS * k * 8);
   const scAt = take(longest * 4);
   const svAt = take(longest * 8);
-  const buf = grown(x);
-  if (!buf) return false;
+  const wasm = instance();
+  if (!wasm) return false;
+  const { exports: x, buffer: buf } = wasm;
   if (colOf) new Int32Array(buf, colAt, colOf.length).set(colOf);
   if (w instanceof Float32Array) new Float32Array(buf, wAt, w.length).set(w);
   else new Float64Array(buf, wAt, w.length).set(w);
@@ -137,16 +119,16 @@ export function csrTimesDenseRowsWasm(
 export function matmulRowsWasm(
   ...[a, k, b, m, c, from, to]: Parameters<typeof matmulRowsScalar>
 ): boolean {
-  const x = instance();
-  if (!x) return false;
+  if (!instances.available()) return false;
   // B | sc (where each row of B starts) | A's rows | C's rows
-  const { take, grown } = layout();
+  const { take, instance } = layout();
   const bAt = take(b.length * 8);
   const scAt = take(k * 4);
   const aAt = take(BLOCK_ROWS * k * 8);
   const outAt = take(BLOCK_ROWS * m * 8);
-  const buf = grown(x);
-  if (!buf) return false;
+  const wasm = instance();
+  if (!wasm) return false;
+  const { exports: x, buffer: buf } = wasm;
   new Float64Array(buf, bAt, b.length).set(b);
   const sc = new Int32Array(buf, scAt, k);
   for (let i = 0; i < k; i++) sc[i] = bAt + i * m * 8;

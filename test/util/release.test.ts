@@ -1,5 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { release } from "../../src/util/release.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  DETACH_FROM_BYTES,
+  DETACH_LEAST_BYTES,
+  release,
+  setDetachFrom,
+  transferList,
+} from "../../src/util/release.js";
 import {
   commonTerms,
   countNgrams,
@@ -9,6 +15,10 @@ import {
   TFIDF_DEFAULTS,
   unigramCounts,
 } from "../../src/vectorize/tfidf.js";
+
+// these tests see every release happen: memory is always "tight"
+beforeEach(() => setDetachFrom(0));
+afterEach(() => setDetachFrom(DETACH_FROM_BYTES));
 
 describe("release", () => {
   it("empties typed arrays now, views of one buffer together, and leaves shared buffers alone", () => {
@@ -21,6 +31,30 @@ describe("release", () => {
     expect([a.length, v1.length, v2.length, buffer.byteLength]).toEqual([0, 0, 0, 0]);
     expect(Array.from(shared)).toEqual(new Array(16).fill(3));
     expect(() => release([])).not.toThrow();
+  });
+
+  it("leaves arrays to the collector, and messages to copy, while memory is not tight or they are small", () => {
+    const a = new Int32Array(1000).fill(7);
+    const shared = new SharedArrayBuffer(64);
+    expect(transferList([a.buffer, a.buffer, shared])).toEqual([a.buffer]);
+    setDetachFrom(Number.POSITIVE_INFINITY);
+    release([a]);
+    expect(a.length).toBe(1000);
+    expect(transferList([a.buffer])).toEqual([]);
+    // the default: this test process is far below it
+    setDetachFrom(DETACH_FROM_BYTES);
+    expect(process.memoryUsage.rss()).toBeLessThan(DETACH_FROM_BYTES);
+    release([a]);
+    expect(a.length).toBe(1000);
+    // tight memory (any process holds a byte), but too small a buffer
+    setDetachFrom(1);
+    expect(transferList([a.buffer])).toEqual([]);
+    release([a]);
+    expect(a.length).toBe(1000);
+    const large = new Uint8Array(DETACH_LEAST_BYTES);
+    expect(transferList([large.buffer])).toEqual([large.buffer]);
+    release([large]);
+    expect(large.length).toBe(0);
   });
 });
 
