@@ -75,8 +75,8 @@ export function hasWasmDistances(): boolean {
 }
 
 /**
- * Whether `pointDistances` may use WebAssembly (on by default; the tests and the benchmark's
- * comparisons turn it off to run the TypeScript kernel, which gives the same results).
+ * Whether `pointDistances` may use WebAssembly (on by default; the tests turn it off to run
+ * the TypeScript kernel, which gives the same results).
  */
 export function useWasmDistances(on: boolean): void {
   wasmOn = on;

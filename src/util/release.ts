@@ -32,8 +32,8 @@ function detaching(buffers: readonly ArrayBuffer[]): boolean {
 }
 
 /**
- * Frees typed arrays' memory now rather than at the next full garbage collection, when
- * memory is tight and they are large (see DETACH_FROM_BYTES, DETACH_LEAST_BYTES): their buffers are transferred (detached) into a
+ * Frees typed arrays' memory now rather than at the next full garbage collection, when they
+ * are worth detaching (see transferList): their buffers are transferred (detached) into a
  * clone that nothing holds, which the next minor collection takes with its buffers. The
  * arrays are empty afterwards. For large arrays consumed part by part while something as
  * large is being written (the id rows while the matrix is filled): without it they all live
@@ -41,22 +41,18 @@ function detaching(buffers: readonly ArrayBuffer[]): boolean {
  * may hold them).
  */
 export function release(arrays: Iterable<ArrayBufferView>): void {
-  const buffers = new Set<ArrayBuffer>();
-  for (const a of arrays) {
-    if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
-  }
-  const list = [...buffers];
-  if (list.length === 0 || !detaching(list)) return;
-  structuredClone(list, { transfer: list });
+  const list = transferList(Array.from(arrays, (a) => a.buffer));
+  if (list.length > 0) structuredClone(list, { transfer: list });
 }
 
 /**
- * The transfer list for a message that carries these buffers: all of them when they are
- * worth detaching (see DETACH_FROM_BYTES, DETACH_LEAST_BYTES: no copy, the sender's arrays
- * emptied), else none (the message copies them).
+ * The transfer list for a message that carries these buffers (shared and empty ones left
+ * out, each once): all of them when they are worth detaching (see DETACH_FROM_BYTES,
+ * DETACH_LEAST_BYTES: no copy, the sender's arrays emptied), else none (the message copies
+ * them).
  */
 export function transferList(buffers: readonly ArrayBufferLike[]): ArrayBuffer[] {
   const own = buffers.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
   const list = [...new Set(own)];
-  return detaching(list) ? list : [];
+  return list.length > 0 && detaching(list) ? list : [];
 }
